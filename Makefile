@@ -1,0 +1,54 @@
+# MDS Connectée — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Test services: PostgreSQL and Redis on this machine by default (override on the command line).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test lint typecheck pytest e2e bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est nécessaire (PYTHON=python3.12 make ...).")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: environment, migrations, demo data, server on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "MDS Connectée : http://127.0.0.1:8000"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+## make test: lint, types, then the whole suite on PostgreSQL + Redis, Celery worker and Chromium.
+test: install
+	@if [ "$$ALLOW_SQLITE" = "1" ]; then \
+	  echo "ALLOW_SQLITE=1 : suite sur SQLite, tâches Celery exécutées sans broker."; \
+	else \
+	  DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python scripts/check_services.py; \
+	fi
+	$(MAKE) --no-print-directory lint typecheck
+	@if [ "$$ALLOW_SQLITE" = "1" ]; then \
+	  env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+	  DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	fi
+
+e2e: install
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Accompagnement: usagers, mediation sessions, démarches, ateliers, follow-ups, referrals."""

@@ -1,0 +1,1 @@
+"""Accueil: check-in (passages), tickets, waiting list, calls, queue board."""

@@ -1,0 +1,47 @@
+"""Middleware: MFA is mandatory for the roles in ``MFA_REQUIRED_ROLES``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .permissions import needs_mfa
+
+# Paths a user without TOTP may still reach: logging in/out, setting MFA up, assets, health.
+_ALLOWED_PREFIXES = ("/compte/", "/static/", "/healthz", "/i18n/")
+
+
+def has_totp(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class MfaRequiredMiddleware:
+    """Send users whose role requires MFA to the TOTP set-up page until they have one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and needs_mfa(user)
+            and not has_totp(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Votre rôle donne accès à des données sensibles : activez la double "
+                    "authentification (application TOTP) pour continuer."
+                ),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,60 @@
+"""The menu: each entry names the roles that may use it. Later issues add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import has_role
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+MDS_ROLES = frozenset(
+    {Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT, Role.DIRECTION}
+)
+
+NAV: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "accueil:home", frozenset({Role.ACCUEIL})),
+    NavEntry(_("Secrétariat"), "accueil:secretariat_home", frozenset({Role.SECRETARIAT})),
+    NavEntry(_("Médiation"), "accompagnement:mediateur_home", frozenset({Role.MEDIATEUR})),
+    NavEntry(
+        _("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})
+    ),
+    NavEntry(
+        _("Pilotage"),
+        "pilotage:home",
+        frozenset({Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE}),
+    ),
+    NavEntry(_("RGPD"), "rgpd:home", frozenset({Role.DPO})),
+    NavEntry(_("Administration"), "mds:admin_home", frozenset({Role.ADMIN})),
+    NavEntry(_("Équipe"), "mds:team", MDS_ROLES | {Role.DIRECTION_DEPARTEMENTALE}),
+)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def menu_for(user: object, path: str) -> list[MenuItem]:
+    if isinstance(user, AnonymousUser):
+        return []
+    items = []
+    for entry in NAV:
+        if has_role(user, *entry.roles):  # type: ignore[arg-type]
+            url = reverse(entry.url_name)
+            items.append(MenuItem(entry.label, url, path.startswith(url)))
+    return items

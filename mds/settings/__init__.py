@@ -1,0 +1,1 @@
+"""Settings split: ``base`` (everything from the environment), ``dev``, ``test``, ``prod``."""

@@ -1,0 +1,69 @@
+"""Project-level views: role-based home, team, MDS switcher, admin home, health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors
+from .health import broker_state, database_state
+from .navigation import MDS_ROLES
+from .permissions import (
+    CURRENT_MDS_SESSION_KEY,
+    can_act_in,
+    current_mds,
+    home_url_names,
+    role_required,
+)
+from .roles import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to their role's home; explain clearly when they have no role yet."""
+    names = home_url_names(request.user)
+    if not names:
+        return render(request, "mds/no_membership.html", status=403)
+    if len(names) == 1:
+        return redirect(names[0])
+    return render(request, "mds/choose_home.html", {"home_names": names})
+
+
+@role_required(*MDS_ROLES, Role.DIRECTION_DEPARTEMENTALE)
+def team(request: HttpRequest) -> HttpResponse:
+    mds = current_mds(request)
+    members = selectors.team_of(user=request.user, mds=mds)
+    return render(request, "mds/team.html", {"mds": mds, "members": members})
+
+
+@require_POST
+@login_required
+def choose_mds(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("mds", "")
+    if raw.isdigit() and can_act_in(request.user, int(raw)):
+        request.session[CURRENT_MDS_SESSION_KEY] = int(raw)
+    else:
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        messages.error(request, _("Cette MDS n'existe pas ou ne vous est pas accessible."))
+    return redirect("home")
+
+
+@role_required(Role.ADMIN)
+def admin_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "mds/admin_home.html", {"counts": selectors.site_counts()})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    db = database_state()
+    broker = broker_state()
+    status = "ok" if db["ok"] and broker["ok"] else ("degraded" if db["ok"] else "down")
+    return JsonResponse(
+        {"status": status, "database": db, "broker": broker}, status=200 if db["ok"] else 503
+    )

@@ -1,0 +1,1 @@
+"""Pilotage: dashboards, indicators and exports (reads only)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PilotageConfig(AppConfig):
+    name = "pilotage"
+    verbose_name = "Pilotage"
+    default_auto_field = "django.db.models.BigAutoField"

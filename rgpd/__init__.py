@@ -1,0 +1,1 @@
+"""RGPD: consents, the vault, the audit journal, retention and data-subject rights."""
