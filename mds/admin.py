@@ -17,7 +17,9 @@ from .roles import ADMIN_SITE_ROLES
 def _admin_has_permission(request: HttpRequest) -> bool:
     user = request.user
     return bool(
-        user.is_active and user.is_staff and (user.is_superuser or has_role(user, *ADMIN_SITE_ROLES))
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or has_role(user, *ADMIN_SITE_ROLES))
     )
 
 
@@ -91,7 +93,9 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset.filter(is_active=True):
             services.send_invitation(user=user, request=request)
             sent += 1
-        self.message_user(request, _("%(n)d invitation(s) envoyée(s).") % {"n": sent}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)d invitation(s) envoyée(s).") % {"n": sent}, messages.SUCCESS
+        )
 
 
 @admin.register(Membership)

@@ -46,12 +46,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("accès à l'administration"),
         default=False,
-        help_text=_("Nécessaire, avec le rôle administrateur ou DPO, pour ouvrir l'administration."),
+        help_text=_(
+            "Nécessaire, avec le rôle administrateur ou DPO, pour ouvrir l'administration."
+        ),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

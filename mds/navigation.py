@@ -28,9 +28,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("Accueil"), "accueil:home", frozenset({Role.ACCUEIL})),
     NavEntry(_("Secrétariat"), "accueil:secretariat_home", frozenset({Role.SECRETARIAT})),
     NavEntry(_("Médiation"), "accompagnement:mediateur_home", frozenset({Role.MEDIATEUR})),
-    NavEntry(
-        _("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})
-    ),
+    NavEntry(_("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})),
     NavEntry(
         _("Pilotage"),
         "pilotage:home",

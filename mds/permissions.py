@@ -207,4 +207,4 @@ class RoleRequiredMixin(AccessMixin):
             return self.handle_no_permission()
         if not self.allowed_roles or not has_role(request.user, *self.allowed_roles):
             raise PermissionDenied("role")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

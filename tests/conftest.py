@@ -54,3 +54,70 @@ def client_as(member: Callable[..., User]) -> Callable[..., Client]:
 
 
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[str | None]:
+    """A real Celery worker process on the test broker and the test database.
+
+    Yields the worker's node name, or ``None`` when the suite runs without Redis
+    (``ALLOW_SQLITE=1``: tasks then run eagerly in the test process).
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    from mds.celery import app
+
+    if not settings.REDIS_URL:
+        yield None
+        return
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "mds.settings.test"
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    app.control.purge()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mds",
+            "worker",
+            "-P",
+            "solo",
+            "-n",
+            node,
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(destination=[node], timeout=0.5):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("Le worker Celery s'est arrêté au démarrage.")
+        else:
+            raise RuntimeError("Le worker Celery n'a pas répondu en 60 s.")
+        yield node
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
@@ -54,7 +54,9 @@ def give_totp(user: User) -> str:
     return secret
 
 
-def make_member(role: str, mds: MDS | None, *, with_totp: bool = True, **user_fields: object) -> User:
+def make_member(
+    role: str, mds: MDS | None, *, with_totp: bool = True, **user_fields: object
+) -> User:
     """A user with ``role`` in ``mds`` (``None`` for departmental roles) through the service."""
     from mds.services import grant_membership
 

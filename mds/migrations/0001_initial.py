@@ -2,93 +2,256 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mds.models
 from django.conf import settings
 from django.db import migrations, models
 
+import mds.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MDS',
+            name="MDS",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='nom')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('address', models.TextField(blank=True, verbose_name='adresse')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="nom")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("address", models.TextField(blank=True, verbose_name="adresse")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'MDS',
-                'verbose_name_plural': 'MDS',
-                'ordering': ('name',),
+                "verbose_name": "MDS",
+                "verbose_name_plural": "MDS",
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse électronique')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('is_staff', models.BooleanField(default=False, help_text="Nécessaire, avec le rôle administrateur ou DPO, pour ouvrir l'administration.", verbose_name="accès à l'administration")),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date de création')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, unique=True, verbose_name="adresse électronique"
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Nécessaire, avec le rôle administrateur ou DPO, pour ouvrir l'administration.",
+                        verbose_name="accès à l'administration",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date de création"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
-                'ordering': ('last_name', 'first_name', 'email'),
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
+                "ordering": ("last_name", "first_name", "email"),
             },
             managers=[
-                ('objects', mds.models.UserManager()),
+                ("objects", mds.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('accueil', "Agent d'accueil"), ('mediateur', 'Médiateur numérique (ME MSN)'), ('travailleur_social', 'Travailleur social'), ('secretariat', 'Secrétariat'), ('direction', 'Direction de MDS'), ('direction_departementale', 'Direction départementale'), ('admin', 'Administrateur'), ('dpo', 'Délégué à la protection des données')], max_length=32, verbose_name='rôle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('mds', models.ForeignKey(blank=True, help_text='Vide pour les rôles départementaux (direction départementale, admin, DPO).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='mds.mds')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("accueil", "Agent d'accueil"),
+                            ("mediateur", "Médiateur numérique (ME MSN)"),
+                            ("travailleur_social", "Travailleur social"),
+                            ("secretariat", "Secrétariat"),
+                            ("direction", "Direction de MDS"),
+                            ("direction_departementale", "Direction départementale"),
+                            ("admin", "Administrateur"),
+                            ("dpo", "Délégué à la protection des données"),
+                        ],
+                        max_length=32,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "mds",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide pour les rôles départementaux (direction départementale, admin, DPO).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="mds.mds",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rattachement',
-                'verbose_name_plural': 'rattachements',
-                'ordering': ('user', 'role'),
-                'indexes': [models.Index(fields=['user', 'is_active'], name='membership_user_active')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'mds', 'role'), name='membership_unique_per_site', violation_error_message='Ce rattachement existe déjà.'), models.UniqueConstraint(condition=models.Q(('mds__isnull', True)), fields=('user', 'role'), name='membership_unique_departmental', violation_error_message='Ce rôle départemental est déjà attribué.'), models.CheckConstraint(condition=models.Q(models.Q(('mds__isnull', True), ('role__in', ['admin', 'direction_departementale', 'dpo'])), models.Q(models.Q(('role__in', ['admin', 'direction_departementale', 'dpo']), _negated=True), ('mds__isnull', False)), _connector='OR'), name='membership_mds_matches_role_scope', violation_error_message="Un rôle départemental n'a pas de MDS ; les autres rôles en exigent une.")],
+                "verbose_name": "rattachement",
+                "verbose_name_plural": "rattachements",
+                "ordering": ("user", "role"),
+                "indexes": [
+                    models.Index(fields=["user", "is_active"], name="membership_user_active")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "mds", "role"),
+                        name="membership_unique_per_site",
+                        violation_error_message="Ce rattachement existe déjà.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("mds__isnull", True)),
+                        fields=("user", "role"),
+                        name="membership_unique_departmental",
+                        violation_error_message="Ce rôle départemental est déjà attribué.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("mds__isnull", True),
+                                ("role__in", ["admin", "direction_departementale", "dpo"]),
+                            ),
+                            models.Q(
+                                models.Q(
+                                    ("role__in", ["admin", "direction_departementale", "dpo"]),
+                                    _negated=True,
+                                ),
+                                ("mds__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="membership_mds_matches_role_scope",
+                        violation_error_message="Un rôle départemental n'a pas de MDS ; les autres rôles en exigent une.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OpeningPeriod',
+            name="OpeningPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], verbose_name='jour')),
-                ('opens_at', models.TimeField(verbose_name='ouverture')),
-                ('closes_at', models.TimeField(verbose_name='fermeture')),
-                ('mds', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_periods', to='mds.mds')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "lundi"),
+                            (1, "mardi"),
+                            (2, "mercredi"),
+                            (3, "jeudi"),
+                            (4, "vendredi"),
+                            (5, "samedi"),
+                            (6, "dimanche"),
+                        ],
+                        verbose_name="jour",
+                    ),
+                ),
+                ("opens_at", models.TimeField(verbose_name="ouverture")),
+                ("closes_at", models.TimeField(verbose_name="fermeture")),
+                (
+                    "mds",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_periods",
+                        to="mds.mds",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "horaire d'ouverture",
-                'verbose_name_plural': "horaires d'ouverture",
-                'ordering': ('mds', 'weekday', 'opens_at'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='opening_period_closes_after_opening', violation_error_message="La fermeture doit suivre l'ouverture."), models.CheckConstraint(condition=models.Q(('weekday__gte', 0), ('weekday__lte', 6)), name='opening_period_weekday_range')],
+                "verbose_name": "horaire d'ouverture",
+                "verbose_name_plural": "horaires d'ouverture",
+                "ordering": ("mds", "weekday", "opens_at"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                        name="opening_period_closes_after_opening",
+                        violation_error_message="La fermeture doit suivre l'ouverture.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__gte", 0), ("weekday__lte", 6)),
+                        name="opening_period_weekday_range",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,7 +7,9 @@ from .base import SECRET_KEY, env
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY doit être défini (50 caractères au moins) en production.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY doit être défini (50 caractères au moins) en production."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

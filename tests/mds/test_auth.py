@@ -162,9 +162,7 @@ def test_mfa_is_enforced_for_sensitive_roles(role: str, member: Callable[..., Us
         response = client.get(url, follow=True)
         assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
         assert "double authentification" in response.content.decode()
-    response = client.post(
-        response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True
-    )
+    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     secret = response.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": _current_code(secret)})
@@ -206,9 +204,7 @@ def test_five_failed_logins_lock_the_account_for_a_while(member: Callable[..., U
 
 def test_too_many_login_posts_from_one_address_answer_429(db: None) -> None:
     client = Client()
-    statuses = [
-        _login(client, f"inconnu{i}@mds.test.fr", "faux").status_code for i in range(35)
-    ]
+    statuses = [_login(client, f"inconnu{i}@mds.test.fr", "faux").status_code for i in range(35)]
     assert statuses[0] == 200
     assert statuses[-1] == 429
     response = _login(client, "encore@mds.test.fr", "faux")

@@ -115,4 +115,6 @@ def test_membership_constraint_refuses_a_site_role_without_mds(db: None) -> None
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, role=Role.ACCUEIL, mds=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=user, role=Role.DPO, mds=MDS.objects.create(name="X", code="x"))
+        Membership.objects.create(
+            user=user, role=Role.DPO, mds=MDS.objects.create(name="X", code="x")
+        )

@@ -40,9 +40,7 @@ CASES = [(page, role) for page in PAGES for role in ALL_ROLES]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("page", "role"), CASES, ids=[f"{p.name}-{r}" for p, r in CASES]
-)
+@pytest.mark.parametrize(("page", "role"), CASES, ids=[f"{p.name}-{r}" for p, r in CASES])
 def test_role_reaches_only_its_pages(
     page: Page, role: str, client_as: Callable[..., Client]
 ) -> None:

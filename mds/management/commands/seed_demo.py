@@ -16,6 +16,8 @@ class Command(BaseCommand):
         accounts = seed(password=password)
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for account in accounts:
-            mfa = " (double authentification demandée)" if account.role in MFA_REQUIRED_ROLES else ""
+            mfa = (
+                " (double authentification demandée)" if account.role in MFA_REQUIRED_ROLES else ""
+            )
             self.stdout.write(f"  {Role(account.role).label:<40} {account.email}{mfa}")
         self.stdout.write(f"Mot de passe commun : {password}")
