@@ -1,0 +1,133 @@
+"""Reads of the accompagnement app. Every MDS-bound query goes through ``mds.permissions.scope``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Max, Min, Q, QuerySet
+
+from mds.permissions import scope
+from mds.roles import Role
+
+from .models import KindOfHelp, MediationSession, ModeOfHelp, Organisme, Usager
+
+if TYPE_CHECKING:
+    from mds.models import User
+
+#: Who sees mediation sessions, and how far (see README "Rôles et permissions"):
+#: - médiateur: the sessions of their own MDS;
+#: - direction de MDS: their MDS, for aggregates (pilotage shows per-agent figures to that agent
+#:   only: that rule belongs to the pilotage views);
+#: - direction départementale: every MDS, for aggregates;
+#: - accueil, secrétariat, travailleur social: none (a social worker will see a person's
+#:   sessions through a referral addressed to them — referral issue); admin and DPO go through
+#:   the admin and the rgpd app.
+SESSION_READER_ROLES: tuple[str, ...] = (
+    Role.MEDIATEUR,
+    Role.DIRECTION,
+    Role.DIRECTION_DEPARTEMENTALE,
+)
+
+
+def sessions_visible_to(user: User | AnonymousUser | None) -> QuerySet[MediationSession]:
+    return scope(
+        MediationSession.objects.select_related("mediator", "origin", "outcome", "usager", "mds"),
+        user,
+        *SESSION_READER_ROLES,
+    )
+
+
+def usagers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Usager]:
+    """Usager profiles a mediator may open (their MDS)."""
+    return scope(Usager.objects.all(), user, Role.MEDIATEUR)
+
+
+def follow_ups_due(*, mediator: User, today: dt.date) -> QuerySet[MediationSession]:
+    """The mediator's own sessions still to follow: next date reached, or a file to continue.
+
+    A session is due when its outcome needs a follow-up ("à poursuivre", "pièces manquantes"),
+    the follow-up is not closed (closing it, or logging a later session for the same usager,
+    does) and its next appointment is today or past, or not set.
+    """
+    return (
+        scope(MediationSession.objects.all(), mediator, Role.MEDIATEUR)
+        .filter(mediator=mediator, follow_up_done=False, outcome__needs_follow_up=True)
+        .filter(Q(next_appointment__isnull=True) | Q(next_appointment__lte=today))
+        .select_related("usager", "outcome", "origin")
+        .order_by(F("next_appointment").asc(nulls_first=True), "date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One session on the person's trajectory: the most and least autonomous modes used."""
+
+    session_id: int
+    date: dt.date
+    most_autonomous: ModeOfHelp
+    least_autonomous: ModeOfHelp
+
+
+def mode_trajectory(*, usager: Usager) -> list[TrajectoryPoint]:
+    """The person's sessions in time order with their modes of help (level 1 = laisser faire,
+    5 = faire pour): the product exists to make this go from *faire pour* toward autonomy."""
+    rows = (
+        MediationSession.objects.filter(usager=usager)
+        .annotate(
+            most=Min("demarches__mode_of_help"),
+            least=Max("demarches__mode_of_help"),
+        )
+        .filter(most__isnull=False)
+        .order_by("date", "created_at", "pk")
+        .values_list("pk", "date", "most", "least")
+    )
+    return [
+        TrajectoryPoint(
+            session_id=pk,
+            date=date,
+            most_autonomous=ModeOfHelp(most),
+            least_autonomous=ModeOfHelp(least),
+        )
+        for pk, date, most, least in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A recent organisme × kind pair, offered as a one-tap choice in the session form."""
+
+    organisme: Organisme | None
+    kind_of_help: KindOfHelp
+
+    @property
+    def label(self) -> str:
+        if self.organisme is None:
+            return str(self.kind_of_help)
+        return f"{self.organisme} — {self.kind_of_help}"
+
+
+def last_choices(*, mediator: User, limit: int = 5) -> list[Shortcut]:
+    """The mediator's most recent distinct organisme/kind pairs (still offered), newest first."""
+    from .models import Demarche
+
+    recent = (
+        Demarche.objects.filter(session__mediator=mediator, kind_of_help__is_active=True)
+        .filter(Q(organisme__isnull=True) | Q(organisme__is_active=True))
+        .order_by("-session__created_at", "-pk")
+        .values_list("organisme_id", "kind_of_help_id")[: limit * 10]
+    )
+    pairs: list[tuple[int | None, int]] = []
+    for pair in recent:
+        if pair not in pairs:
+            pairs.append(pair)
+        if len(pairs) == limit:
+            break
+    organismes = Organisme.objects.in_bulk([o for o, _k in pairs if o is not None])
+    kinds = KindOfHelp.objects.in_bulk([k for _o, k in pairs])
+    return [
+        Shortcut(organisme=organismes.get(o) if o is not None else None, kind_of_help=kinds[k])
+        for o, k in pairs
+    ]

@@ -1,0 +1,170 @@
+"""Usager profiles and collective workshops (ateliers) with anonymous head counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accompagnement import services
+from accompagnement.models import (
+    AgeBand,
+    Atelier,
+    AtelierAudience,
+    Equipment,
+    Gender,
+    MediationSession,
+    Usager,
+)
+from mds.models import MDS, User
+from mds.roles import Role
+from tests.accompagnement.factories import MediationSessionFactory, UsagerFactory
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_usager_derives_the_age_band_from_the_birth_year(mediator: User, mds_a: MDS) -> None:
+    usager = services.create_usager(
+        mds=mds_a,
+        created_by=mediator,
+        display_name=" Fatima ",
+        birth_year=1950,
+        gender=Gender.FEMALE,
+        equipment=[Equipment.SMARTPHONE],
+        languages="arabe, français",
+        notes="Préfère le mardi matin.",
+    )
+    assert usager.display_name == "Fatima"
+    assert usager.age_band == AgeBand.FROM_70
+    assert usager.created_by == mediator
+    assert usager.internet_at_home == "inconnu"
+
+
+def test_create_usager_refuses_bad_values(mediator: User, mds_a: MDS) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_usager(mds=mds_a, created_by=mediator, birth_year=1850)
+    assert "birth_year" in excinfo.value.error_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_usager(
+            mds=mds_a, created_by=mediator, equipment=[Equipment.NONE, Equipment.TABLET]
+        )
+    assert "equipment" in excinfo.value.error_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_usager(mds=mds_a, created_by=mediator, notes="x" * 501)
+    assert "notes" in excinfo.value.error_dict
+    assert Usager.objects.count() == 0
+
+
+def test_usager_notes_warn_against_health_data_and_passwords() -> None:
+    help_text = str(Usager._meta.get_field("notes").help_text)
+    assert "santé" in help_text and "mots de passe" in help_text
+
+
+def test_accueil_cannot_create_an_usager(mds_a: MDS) -> None:
+    with pytest.raises(PermissionDenied):
+        services.create_usager(mds=mds_a, created_by=make_member(Role.ACCUEIL, mds_a))
+
+
+def _atelier(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "idempotency_key": uuid.uuid4(),
+        "audience": AtelierAudience.PUBLIC,
+        "theme": "Sécuriser son compte ameli",
+        "date": dt.date(2025, 3, 11),
+        "duration_minutes": 90,
+        "age_counts": {AgeBand.FROM_60_TO_69: 4, AgeBand.FROM_70: 3, "": 1},
+        "gender_counts": {Gender.FEMALE: 5, Gender.MALE: 2, "": 1},
+        "coop_theme": "securite_numerique",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_atelier_keeps_head_counts_by_age_band_and_gender(mediator: User, mds_a: MDS) -> None:
+    named = UsagerFactory(mds=mds_a)
+    atelier = services.record_atelier(
+        animator=mediator, mds=mds_a, **_atelier(participants=[named.pk])
+    )
+    assert atelier.total == 8
+    assert atelier.counts_by_age_band()[AgeBand.FROM_60_TO_69] == 4
+    assert atelier.counts_by_age_band()[""] == 1
+    assert atelier.counts_by_gender() == {"femme": 5, "homme": 2, "autre": 0, "": 1}
+    assert list(atelier.participants.all()) == [named]
+
+
+def test_atelier_counts_must_agree(mediator: User, mds_a: MDS) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        services.record_atelier(
+            animator=mediator, mds=mds_a, **_atelier(age_counts={AgeBand.FROM_70: 2})
+        )
+    assert [e.code for e in excinfo.value.error_dict["age_counts"]] == ["counts_disagree"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"age_counts": {}, "gender_counts": {}}, "gender_counts"),
+        ({"age_counts": {"99_plus": 8}}, "age_counts"),
+        ({"gender_counts": {Gender.FEMALE: -1}}, "gender_counts"),
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"date": dt.date(2025, 3, 13)}, "date"),
+        ({"theme": "  "}, "theme"),
+        ({"audience": "tout le monde"}, "audience"),
+        ({"participants": [999_999]}, "participants"),
+    ],
+)
+def test_atelier_bad_input_is_refused(
+    mediator: User, mds_a: MDS, overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        services.record_atelier(animator=mediator, mds=mds_a, **_atelier(**overrides))
+    assert field in excinfo.value.error_dict
+    assert Atelier.objects.count() == 0
+
+
+def test_atelier_double_submit_returns_the_same_atelier(mediator: User, mds_a: MDS) -> None:
+    kwargs = _atelier()
+    first = services.record_atelier(animator=mediator, mds=mds_a, **kwargs)
+    assert services.record_atelier(animator=mediator, mds=mds_a, **kwargs).pk == first.pk
+    assert Atelier.objects.count() == 1
+
+
+def test_atelier_for_professionals_by_a_mediator_of_another_mds_is_refused(
+    mediator: User, mds_b: MDS
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.record_atelier(
+            animator=mediator, mds=mds_b, **_atelier(audience=AtelierAudience.PROFESSIONALS)
+        )
+
+
+def test_database_refuses_absurd_session_durations(mediator: User, mds_a: MDS) -> None:
+    for minutes in (0, 481):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MediationSessionFactory(mds=mds_a, mediator=mediator, duration_minutes=minutes)
+    assert MediationSession.objects.count() == 0
+
+
+def test_database_refuses_anonymous_session_without_age_band(mediator: User, mds_a: MDS) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MediationSessionFactory(mds=mds_a, mediator=mediator, age_band="")
+
+
+def test_database_refuses_atelier_counts_that_disagree(mediator: User, mds_a: MDS) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Atelier.objects.create(
+            mds=mds_a,
+            animator=mediator,
+            idempotency_key=uuid.uuid4(),
+            audience=AtelierAudience.PUBLIC,
+            theme="Test",
+            date=dt.date(2025, 3, 11),
+            duration_minutes=60,
+            count_70_plus=3,
+            count_female=2,
+        )
