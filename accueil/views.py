@@ -1,32 +1,261 @@
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
+"""Accueil views: thin; rules live in services, reads in selectors."""
 
-from mds.home_pages import render_role_home
-from mds.permissions import role_required
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mds.models import MDS
+from mds.permissions import can_act_in, current_mds, has_role, role_required
 from mds.roles import Role
 
+from . import selectors, services
+from .board import BOARD_LANGUAGES, BOARD_TEXT, RTL_LANGUAGES, board_language
+from .forms import ActionForm, CallForm, CheckInForm
+from .models import Status
 
+DESK_SESSION_KEY = "accueil_desk"
+#: Professionals who call from their own desk, in the order used when a user has several.
+DESK_ROLES = (Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT)
+
+
+def _mds_or_404(request: HttpRequest, *roles: str) -> MDS:
+    mds = current_mds(request, *roles)
+    if mds is None:
+        raise Http404
+    return mds
+
+
+def _desk(request: HttpRequest, default: str) -> str:
+    return str(request.session.get(DESK_SESSION_KEY) or default)
+
+
+@never_cache
 @role_required(Role.ACCUEIL)
 def home(request: HttpRequest) -> HttpResponse:
-    return render_role_home(
+    """The agent's screen: the whole waiting list of the MDS and the check-in button."""
+    mds = _mds_or_404(request, Role.ACCUEIL)
+    return render(
         request,
-        title=_("Accueil"),
-        intro=_("Enregistrer l'arrivée des visiteurs et gérer la file d'attente de votre MDS."),
-        coming=[
-            _("Enregistrement d'un passage en trois touches, anonyme par défaut"),
-            _("File d'attente par priorité et heure d'arrivée"),
-            _("Écran d'appel pour la salle d'attente (FR, EN, AR)"),
-        ],
-        roles=(Role.ACCUEIL,),
+        "accueil/home.html",
+        {"mds": mds, "passages": selectors.waiting_list(user=request.user, mds=mds)},
     )
 
 
-@role_required(Role.SECRETARIAT)
-def secretariat_home(request: HttpRequest) -> HttpResponse:
-    return render_role_home(
+@never_cache
+@role_required(*services.QUEUE_ROLES)
+def queue_rows(request: HttpRequest) -> HttpResponse:
+    """The list body alone, refreshed by htmx polling."""
+    mds = _mds_or_404(request, *services.QUEUE_ROLES)
+    role = request.GET.get("pour")
+    for_role = role if role in DESK_ROLES and has_role(request.user, role) else None
+    passages = selectors.waiting_list(user=request.user, mds=mds, for_role=for_role)
+    return render(
         request,
-        title=_("Secrétariat"),
-        intro=_("Rendez-vous et file d'attente de votre MDS."),
-        coming=[_("Appeler le visiteur suivant"), _("Rendez-vous des travailleurs sociaux")],
-        roles=(Role.SECRETARIAT,),
+        "accueil/_queue_rows.html",
+        {"passages": passages, "compact": for_role is not None},
     )
+
+
+@never_cache
+@role_required(*services.CHECKIN_ROLES)
+def checkin(request: HttpRequest) -> HttpResponse:
+    mds = _mds_or_404(request, *services.CHECKIN_ROLES)
+    if request.method == "POST":
+        form = CheckInForm(request.POST)
+        posted_mds = request.POST.get("mds", "")
+        if posted_mds and (
+            not posted_mds.isdigit() or not can_act_in(request.user, int(posted_mds))
+        ):
+            form.add_error(None, _("MDS inconnue ou qui n'est pas la vôtre : rechargez la page."))
+        elif posted_mds:
+            mds = MDS.objects.get(pk=int(posted_mds))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.check_in(
+                    mds=mds,
+                    agent=request.user,  # type: ignore[arg-type]
+                    motive=data["motive"],
+                    client_token=data["client_token"],
+                    alias=data["alias"],
+                    has_appointment=data["has_appointment"],
+                    priority=data["priority"] or "",
+                    language=data["language"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if result.outside_opening_hours and result.created:
+                    messages.warning(
+                        request, _("Passage enregistré hors des horaires d'ouverture de la MDS.")
+                    )
+                return redirect("accueil:ticket", pk=result.passage.pk)
+        status = 400
+    else:
+        form = CheckInForm(initial={"client_token": uuid.uuid4()})
+        status = 200
+    return render(
+        request,
+        "accueil/checkin.html",
+        {"form": form, "mds": mds, "motives": selectors.active_motives()},
+        status=status,
+    )
+
+
+@role_required(*services.CHECKIN_ROLES)
+def ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = selectors.passage_for(user=request.user, pk=pk)
+    if passage is None:
+        raise Http404
+    return render(request, "accueil/ticket.html", {"passage": passage})
+
+
+@role_required(*services.QUEUE_ROLES)
+def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = selectors.passage_for(user=request.user, pk=pk)
+    if passage is None:
+        raise Http404
+    return render(
+        request,
+        "accueil/passage.html",
+        {
+            "passage": passage,
+            "form": ActionForm(),
+            "events": passage.events.select_related("by"),
+            "can_cancel": has_role(request.user, *services.CHECKIN_ROLES),
+        },
+    )
+
+
+@require_POST
+@role_required(*services.QUEUE_ROLES)
+def passage_action(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ActionForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if not form.is_valid():
+        messages.error(request, _("Action incomplète : recommencez."))
+        return redirect(back or "home")
+    data = form.cleaned_data
+    desk = data["desk"] or _desk(request, _("Accueil"))
+    try:
+        passage = services.transition(
+            passage_id=pk,
+            actor=request.user,  # type: ignore[arg-type]
+            action=data["action"],
+            desk=desk,
+            target_role=data["target_role"],
+            partner=data["partner"],
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back or "home")
+    messages.success(
+        request,
+        _("Ticket %(ticket)s : %(status)s.")
+        % {"ticket": passage.ticket_label, "status": passage.get_status_display().lower()},
+    )
+    if passage.status == Status.IN_PROGRESS and has_role(request.user, Role.MEDIATEUR):
+        # The mediator goes on to log the session for this visitor (mediation issue).
+        return redirect(f"{reverse('accompagnement:mediateur_home')}?passage={passage.pk}")
+    return redirect(back or "home")
+
+
+def _desk_role(request: HttpRequest) -> str:
+    for role in DESK_ROLES:
+        if has_role(request.user, role):
+            return role
+    raise Http404
+
+
+@never_cache
+@role_required(*DESK_ROLES)
+def desk(request: HttpRequest) -> HttpResponse:
+    """A professional's view of the queue: what concerns them, and "call the next person"."""
+    mds = _mds_or_404(request, *DESK_ROLES)
+    role = _desk_role(request)
+    current = selectors.current_for(user=request.user, mds=mds)
+    return render(
+        request,
+        "accueil/desk.html",
+        {
+            "mds": mds,
+            "role": role,
+            "role_label": Role(role).label,
+            "current": current,
+            "call_form": CallForm(initial={"desk": _desk(request, "")}),
+            "passages": selectors.waiting_list(user=request.user, mds=mds, for_role=role),
+        },
+    )
+
+
+@require_POST
+@role_required(*DESK_ROLES)
+def call_next(request: HttpRequest) -> HttpResponse:
+    mds = _mds_or_404(request, *DESK_ROLES)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get("desk", []):
+            messages.error(request, str(message))
+        return redirect("accueil:desk")
+    request.session[DESK_SESSION_KEY] = form.cleaned_data["desk"]
+    try:
+        passage = services.call_next(
+            mds=mds,
+            actor=request.user,  # type: ignore[arg-type]
+            role=_desk_role(request),
+            desk=form.cleaned_data["desk"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("accueil:desk")
+    if passage is None:
+        messages.info(request, _("Personne n'attend pour vous en ce moment."))
+    else:
+        messages.success(
+            request,
+            _("Ticket %(ticket)s appelé au %(desk)s.")
+            % {"ticket": passage.ticket_label, "desk": passage.desk},
+        )
+    return redirect("accueil:desk")
+
+
+def _board_context(token: str, language: str) -> dict[str, object]:
+    mds = get_object_or_404(MDS, board_token=token, is_active=True)
+    return {
+        "mds": mds,
+        "lines": selectors.board_for(mds=mds),
+        "waiting": selectors.waiting_count(mds=mds),
+        "lang": language,
+        "rtl": language in RTL_LANGUAGES,
+        "text": BOARD_TEXT[language],
+    }
+
+
+@never_cache
+def board(request: HttpRequest, token: str) -> HttpResponse:
+    """The waiting-room screen (no login: it shows ticket numbers and desks only)."""
+    fixed = request.GET.get("langue")
+    context = _board_context(token, board_language(fixed))
+    context["rotate"] = "" if fixed in BOARD_LANGUAGES else ",".join(BOARD_LANGUAGES)
+    return render(request, "accueil/board.html", context)
+
+
+@never_cache
+def board_content(request: HttpRequest, token: str) -> HttpResponse:
+    context = _board_context(token, board_language(request.GET.get("langue")))
+    return render(request, "accueil/_board_content.html", context)

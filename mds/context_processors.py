@@ -13,9 +13,11 @@ from .permissions import current_mds, visible_mds
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "current_mds": None, "mds_choices": []}
+        return {"nav_items": [], "current_mds": None, "mds_choices": [], "idle_seconds": None}
     mds_choices = list(visible_mds(user))
     return {
+        # the shared accueil tablet reloads itself when idle; the server then logs it out
+        "idle_seconds": request.session.get("tablet_idle_seconds"),
         "nav_items": menu_for(user, request.path),
         "current_mds": current_mds(request) if mds_choices else None,
         "mds_choices": mds_choices if len(mds_choices) > 1 else [],

@@ -78,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
+def _new_board_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
 class MDS(models.Model):
     """A Maison Départementale de la Solidarité."""
 
@@ -86,14 +92,42 @@ class MDS(models.Model):
     address = models.TextField(_("adresse"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    idle_logout_minutes = models.PositiveSmallIntegerField(
+        _("déconnexion de la tablette après (minutes d'inactivité)"),
+        default=10,
+        help_text=_("La tablette partagée de l'accueil se déconnecte seule après ce délai."),
+    )
+    board_token = models.CharField(
+        _("jeton de l'écran d'appel"),
+        max_length=40,
+        unique=True,
+        default=_new_board_token,
+        help_text=_("Partie secrète de l'adresse de l'écran de la salle d'attente."),
+    )
 
     class Meta:
         verbose_name = _("MDS")
         verbose_name_plural = _("MDS")
         ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idle_logout_minutes__gte=1, idle_logout_minutes__lte=240),
+                name="mds_idle_logout_range",
+                violation_error_message=_("Le délai d'inactivité va de 1 à 240 minutes."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_open_at(self, moment: dt.datetime) -> bool:
+        """True when ``moment`` (aware) falls in one of the MDS's opening periods."""
+        local = timezone.localtime(moment)
+        return any(
+            period.covers(local.time())
+            for period in self.opening_periods.all()
+            if period.weekday == local.weekday()
+        )
 
 
 class OpeningPeriod(models.Model):

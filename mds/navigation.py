@@ -25,8 +25,13 @@ MDS_ROLES = frozenset(
 )
 
 NAV: tuple[NavEntry, ...] = (
-    NavEntry(_("Accueil"), "accueil:home", frozenset({Role.ACCUEIL})),
-    NavEntry(_("Secrétariat"), "accueil:secretariat_home", frozenset({Role.SECRETARIAT})),
+    NavEntry(_("File d'attente"), "accueil:home", frozenset({Role.ACCUEIL})),
+    NavEntry(_("Nouvel arrivant"), "accueil:checkin", frozenset({Role.ACCUEIL, Role.SECRETARIAT})),
+    NavEntry(
+        _("Appeler"),
+        "accueil:desk",
+        frozenset({Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL}),
+    ),
     NavEntry(_("Médiation"), "accompagnement:mediateur_home", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})),
     NavEntry(

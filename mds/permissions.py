@@ -157,7 +157,7 @@ HOME_BY_ROLE: dict[str, str] = {
     Role.ACCUEIL: "accueil:home",
     Role.MEDIATEUR: "accompagnement:mediateur_home",
     Role.TRAVAILLEUR_SOCIAL: "accompagnement:social_home",
-    Role.SECRETARIAT: "accueil:secretariat_home",
+    Role.SECRETARIAT: "accueil:desk",
     Role.DIRECTION: "pilotage:home",
     Role.DIRECTION_DEPARTEMENTALE: "pilotage:home",
     Role.DPO: "rgpd:home",

@@ -56,6 +56,14 @@ def client_as(member: Callable[..., User]) -> Callable[..., Client]:
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 
 
+@pytest.fixture
+def url_context(mds_a: MDS) -> dict[str, object]:
+    """One record of each kind in MDS A, for the URL x role table's pages about a record."""
+    from tests.accueil.factories import PassageFactory
+
+    return {"mds": mds_a, "passage": PassageFactory(mds=mds_a)}
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[str | None]:
     """A real Celery worker process on the test broker and the test database.

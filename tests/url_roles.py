@@ -28,10 +28,30 @@ class Page:
 
 
 MDS_STAFF = frozenset({R.ACCUEIL, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL, R.SECRETARIAT, R.DIRECTION})
+QUEUE = frozenset({R.ACCUEIL, R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
+DESK = frozenset({R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
+
+
+def _passage(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": ctx["passage"].pk}
+
 
 PAGES: tuple[Page, ...] = (
     Page("accueil:home", frozenset({R.ACCUEIL})),
-    Page("accueil:secretariat_home", frozenset({R.SECRETARIAT})),
+    Page("accueil:checkin", frozenset({R.ACCUEIL, R.SECRETARIAT})),
+    Page("accueil:ticket", frozenset({R.ACCUEIL, R.SECRETARIAT}), kwargs=_passage),
+    Page("accueil:queue_rows", QUEUE),
+    Page("accueil:passage", QUEUE, kwargs=_passage),
+    Page(
+        "accueil:passage_action",
+        QUEUE,
+        method="post",
+        kwargs=_passage,
+        data={"action": "call", "desk": "Bureau 1"},
+        ok_status=(302,),
+    ),
+    Page("accueil:desk", DESK),
+    Page("accueil:call_next", DESK, method="post", data={"desk": "Bureau 1"}, ok_status=(302,)),
     Page("accompagnement:mediateur_home", frozenset({R.MEDIATEUR})),
     Page("accompagnement:social_home", frozenset({R.TRAVAILLEUR_SOCIAL})),
     Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
@@ -43,6 +63,8 @@ PAGES: tuple[Page, ...] = (
 #: Named URLs that any logged-in user may reach (they check the MDS themselves, or redirect).
 ANY_LOGGED_IN: frozenset[str] = frozenset({"home", "mds:choose_mds"})
 #: Named URLs open without login.
-PUBLIC: frozenset[str] = frozenset({"healthz", "accessibility"})
+PUBLIC: frozenset[str] = frozenset(
+    {"healthz", "accessibility", "accueil:board", "accueil:board_content"}
+)
 #: Namespaces owned by libraries (allauth, admin), tested through their own journeys.
 LIBRARY_NAMESPACES: frozenset[str] = frozenset({"admin"})

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mds.middleware.MfaRequiredMiddleware",
+    "accueil.middleware.TabletIdleLogoutMiddleware",
 ]
 
 ROOT_URLCONF = "mds.urls"

@@ -10,3 +10,19 @@
     window.setTimeout(function () { form.dataset.submitted = ""; }, 4000);
   });
 })();
+// Shared tablet: after the MDS's idle time, reload; the server then logs the agent out so no
+// visitor's ticket stays on screen. Any touch or key resets the timer.
+(function () {
+  "use strict";
+  var seconds = parseInt(document.body.dataset.idleSeconds || "0", 10);
+  if (!seconds) { return; }
+  var timer;
+  function arm() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { window.location.reload(); }, (seconds + 2) * 1000);
+  }
+  ["pointerdown", "keydown", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, arm, { passive: true });
+  });
+  arm();
+})();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -42,10 +43,10 @@ CASES = [(page, role) for page in PAGES for role in ALL_ROLES]
 @pytest.mark.django_db
 @pytest.mark.parametrize(("page", "role"), CASES, ids=[f"{p.name}-{r}" for p, r in CASES])
 def test_role_reaches_only_its_pages(
-    page: Page, role: str, client_as: Callable[..., Client]
+    page: Page, role: str, client_as: Callable[..., Client], url_context: dict[str, Any]
 ) -> None:
     client = client_as(role)
-    url = reverse(page.name, kwargs=page.kwargs({}))
+    url = reverse(page.name, kwargs=page.kwargs(url_context))
     response = getattr(client, page.method)(url, page.data)
     if role in page.roles:
         assert response.status_code in page.ok_status, (page.name, role, response.status_code)
@@ -56,8 +57,8 @@ def test_role_reaches_only_its_pages(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_anonymous_visitor_is_sent_to_login(page: Page) -> None:
-    url = reverse(page.name, kwargs=page.kwargs({}))
+def test_anonymous_visitor_is_sent_to_login(page: Page, url_context: dict[str, Any]) -> None:
+    url = reverse(page.name, kwargs=page.kwargs(url_context))
     response = getattr(Client(), page.method)(url, page.data)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))

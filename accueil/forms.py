@@ -1,0 +1,71 @@
+"""Check-in and queue forms. Rules are in services; forms only parse and explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mds.roles import Role
+
+from .models import Language, Motive, Priority
+from .services import INTERNAL_TARGETS
+
+
+class CheckInForm(forms.Form):
+    client_token = forms.UUIDField(widget=forms.HiddenInput)
+    motive = forms.ModelChoiceField(
+        queryset=Motive.objects.filter(is_active=True),
+        to_field_name="code",
+        label=_("Motif de venue"),
+        error_messages={
+            "required": _("Choisissez le motif de venue."),
+            "invalid_choice": _("Ce motif n'existe pas : choisissez un des boutons."),
+        },
+    )
+    alias = forms.CharField(
+        label=_("Prénom ou pseudonyme (facultatif)"),
+        max_length=40,
+        required=False,
+        help_text=_("Jamais de nom de famille ni de numéro : la personne peut rester anonyme."),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priorité"), choices=Priority.choices, required=False, widget=forms.RadioSelect
+    )
+    language = forms.ModelChoiceField(
+        queryset=Language.objects.filter(is_active=True),
+        to_field_name="code",
+        label=_("Langue"),
+        required=False,
+        empty_label=_("Français / pas de besoin"),
+        error_messages={"invalid_choice": _("Cette langue n'existe pas.")},
+    )
+    has_appointment = forms.BooleanField(label=_("A rendez-vous"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client_token"].error_messages = {
+            "required": _("Le formulaire a expiré : recommencez l'enregistrement."),
+            "invalid": _("Le formulaire a expiré : recommencez l'enregistrement."),
+        }
+
+
+class CallForm(forms.Form):
+    desk = forms.CharField(
+        label=_("Votre bureau"),
+        max_length=40,
+        error_messages={"required": _("Indiquez le bureau où la personne est appelée.")},
+    )
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    desk = forms.CharField(max_length=40, required=False)
+    target_role = forms.ChoiceField(
+        label=_("Réorienter vers"),
+        choices=[("", "—")] + [(r, Role(r).label) for r in INTERNAL_TARGETS],
+        required=False,
+    )
+    partner = forms.CharField(label=_("ou partenaire extérieur"), max_length=120, required=False)
+    reason = forms.CharField(label=_("Motif d'annulation"), max_length=200, required=False)

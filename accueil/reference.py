@@ -1,0 +1,25 @@
+"""Reference data seeded by migration; the admin edits it afterwards."""
+
+MOTIVES = (
+    # code, label, pictogram, routes_to (role), order
+    ("rdv-social", "Rendez-vous avec un travailleur social", "🤝", "travailleur_social", 10),
+    ("mediation", "Démarche en ligne / médiation numérique", "💻", "mediateur", 20),
+    ("information", "Information", "ℹ️", "accueil", 30),
+    ("depot", "Dépôt de document", "📄", "secretariat", 40),
+    ("pmi", "PMI (protection maternelle et infantile)", "👶", "secretariat", 50),
+    ("autre", "Autre", "💬", "accueil", 60),
+)
+
+LANGUAGES = (
+    ("fr", "Français", 0),
+    ("ar", "العربية (arabe)", 10),
+    ("en", "English (anglais)", 20),
+    ("es", "Español (espagnol)", 30),
+    ("it", "Italiano (italien)", 40),
+    ("tr", "Türkçe (turc)", 50),
+    ("ro", "Română (roumain)", 60),
+    ("ru", "Русский (russe)", 70),
+    ("uk", "Українська (ukrainien)", 80),
+    ("km", "Comorien (shikomori)", 90),
+    ("lsf", "Langue des signes française", 100),
+)

@@ -1,0 +1,92 @@
+"""Reads of the accueil, always scoped through ``mds.permissions``. Constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mds.models import MDS
+from mds.permissions import scope
+
+from .models import ACTIVE_STATUSES, Language, Motive, Passage, Status
+from .services import QUEUE_ROLES, queue_order
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mds.models import User
+
+
+def active_motives() -> QuerySet[Motive]:
+    return Motive.objects.filter(is_active=True)
+
+
+def active_languages() -> QuerySet[Language]:
+    return Language.objects.filter(is_active=True)
+
+
+def waiting_list(
+    *,
+    user: User | AnonymousUser,
+    mds: MDS,
+    for_role: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Passage]:
+    """Today's active passages of ``mds``, priority first then arrival.
+
+    ``for_role`` narrows to what concerns one professional: passages oriented to their role or
+    with an appointment with them.
+    """
+    qs = Passage.objects.filter(
+        mds=mds, day=today or timezone.localdate(), status__in=ACTIVE_STATUSES
+    )
+    if for_role is not None:
+        qs = qs.filter(Q(oriented_to=for_role) | Q(appointment_with=user.pk))
+    qs = scope(qs, user, *QUEUE_ROLES)
+    return queue_order(qs).select_related("motive", "language")
+
+
+def passage_for(*, user: User | AnonymousUser, pk: int) -> Passage | None:
+    qs = scope(Passage.objects.filter(pk=pk), user, *QUEUE_ROLES)
+    return qs.select_related("motive", "language", "mds").first()
+
+
+def current_for(*, user: User | AnonymousUser, mds: MDS) -> Passage | None:
+    """The person a professional is receiving now, or has just called."""
+    mine = scope(Passage.objects.filter(mds=mds), user, *QUEUE_ROLES).select_related("motive")
+    return (
+        mine.filter(handled_by=user.pk, status=Status.IN_PROGRESS).first()
+        or mine.filter(called_by=user.pk, status=Status.CALLED).first()
+    )
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    ticket: str
+    desk: str
+    status: str
+
+
+def board_for(*, mds: MDS, today: dt.date | None = None, limit: int = 8) -> list[BoardLine]:
+    """What the waiting-room screen shows: ticket numbers and desks only, never names/motives."""
+    rows = (
+        Passage.objects.filter(
+            mds=mds,
+            day=today or timezone.localdate(),
+            status__in=(Status.CALLED, Status.IN_PROGRESS),
+        )
+        .exclude(called_at=None)
+        .order_by("-called_at")
+        .values_list("ticket_number", "desk", "status")[:limit]
+    )
+    return [BoardLine(f"{number:03d}", desk, status) for number, desk, status in rows]
+
+
+def waiting_count(*, mds: MDS, today: dt.date | None = None) -> int:
+    return Passage.objects.filter(
+        mds=mds, day=today or timezone.localdate(), status=Status.WAITING
+    ).count()

@@ -1,0 +1,316 @@
+"""Every write of the accueil: check-in, status changes, calls, day close.
+
+Rules kept here and only here:
+- ticket numbers are per MDS and per local day, handed out by an atomic upsert so two tablets
+  checking in at the same instant get two consecutive numbers;
+- a check-in carries a client token: a double submit returns the first passage;
+- status changes follow ``TRANSITIONS``; the server stamps every time;
+- only the MDS's own staff act on its queue (through ``mds.permissions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mds.models import MDS, User
+from mds.permissions import can_act_in
+from mds.roles import Role
+
+from .models import (
+    ACTIVE_STATUSES,
+    DailyTicketCounter,
+    Language,
+    Motive,
+    Passage,
+    PassageEvent,
+    Priority,
+    Status,
+)
+
+#: Roles that check visitors in.
+CHECKIN_ROLES = (Role.ACCUEIL, Role.SECRETARIAT)
+#: Roles that work the queue (call, receive, finish…).
+QUEUE_ROLES = (Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL)
+#: Roles a passage can be re-oriented to inside the MDS (it then waits for that service).
+INTERNAL_TARGETS = (Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT)
+
+
+class Action:
+    CALL = "call"
+    REQUEUE = "requeue"
+    START = "start"
+    FINISH = "finish"
+    REORIENT = "reorient"
+    LEFT = "left"
+    CANCEL = "cancel"
+
+
+#: action -> (statuses it may start from, status it leads to; None = decided by the action)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    Action.CALL: (frozenset({Status.WAITING, Status.CALLED}), Status.CALLED),
+    Action.REQUEUE: (frozenset({Status.CALLED}), Status.WAITING),
+    Action.START: (frozenset({Status.WAITING, Status.CALLED}), Status.IN_PROGRESS),
+    Action.FINISH: (frozenset({Status.IN_PROGRESS}), Status.DONE),
+    Action.REORIENT: (frozenset(ACTIVE_STATUSES), None),
+    Action.LEFT: (frozenset({Status.WAITING, Status.CALLED}), Status.LEFT),
+    Action.CANCEL: (frozenset(ACTIVE_STATUSES), Status.CANCELLED),
+}
+
+ACTION_LABELS = {
+    Action.CALL: gettext_lazy("appeler"),
+    Action.REQUEUE: gettext_lazy("remettre en attente"),
+    Action.START: gettext_lazy("recevoir"),
+    Action.FINISH: gettext_lazy("terminer"),
+    Action.REORIENT: gettext_lazy("réorienter"),
+    Action.LEFT: gettext_lazy("noter « parti sans être reçu »"),
+    Action.CANCEL: gettext_lazy("annuler"),
+}
+
+#: Only the desk cancels a check-in made by mistake.
+ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    Action.CANCEL: CHECKIN_ROLES,
+}
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    passage: Passage
+    created: bool
+
+    @property
+    def outside_opening_hours(self) -> bool:
+        return self.passage.outside_opening_hours
+
+
+def next_ticket_number(*, mds: MDS, day: dt.date) -> int:
+    """Atomically take the next ticket number of ``mds`` on ``day`` (PostgreSQL and SQLite).
+
+    The upsert locks the counter row until the surrounding transaction ends, so concurrent
+    check-ins are serialised on it and a rolled-back check-in gives its number back.
+    """
+    table = DailyTicketCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (mds_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (mds_id, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [mds.pk, day],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def check_in(
+    *,
+    mds: MDS,
+    agent: User,
+    motive: Motive,
+    client_token: uuid.UUID,
+    alias: str = "",
+    has_appointment: bool = False,
+    appointment_with: User | None = None,
+    priority: str = "",
+    language: Language | None = None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Record an arrival and hand out a ticket. Idempotent on ``client_token``."""
+    existing = Passage.objects.filter(client_token=client_token).first()
+    if existing is not None:
+        return _same_check_in(existing, mds)
+    if not can_act_in(agent, mds.pk, *CHECKIN_ROLES):
+        raise ValidationError(_("Vous ne pouvez pas enregistrer de passage dans cette MDS."))
+    if not motive.is_active:
+        raise ValidationError(_("Ce motif n'est plus proposé : choisissez-en un autre."))
+    if priority not in Priority.values:
+        raise ValidationError(_("Priorité inconnue."))
+    if language is not None and not language.is_active:
+        raise ValidationError(_("Cette langue n'est plus proposée."))
+    if appointment_with is not None and not can_act_in(appointment_with, mds.pk):
+        raise ValidationError(_("Ce professionnel ne travaille pas dans cette MDS."))
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            passage = Passage.objects.create(
+                mds=mds,
+                day=timezone.localdate(now),
+                ticket_number=next_ticket_number(mds=mds, day=timezone.localdate(now)),
+                arrived_at=now,
+                motive=motive,
+                alias=alias.strip()[:40],
+                has_appointment=has_appointment or appointment_with is not None,
+                appointment_with=appointment_with,
+                priority=priority,
+                language=language,
+                oriented_to=motive.routes_to,
+                outside_opening_hours=not mds.is_open_at(now),
+                client_token=client_token,
+                created_by=agent,
+            )
+            PassageEvent.objects.create(
+                passage=passage, from_status="", to_status=Status.WAITING, at=now, by=agent
+            )
+    except IntegrityError:
+        # The same form was submitted twice at the same instant: the other request won.
+        existing = Passage.objects.filter(client_token=client_token).first()
+        if existing is None:
+            raise
+        return _same_check_in(existing, mds)
+    return CheckIn(passage=passage, created=True)
+
+
+def _same_check_in(existing: Passage, mds: MDS) -> CheckIn:
+    if existing.mds_id != mds.pk:
+        raise ValidationError(_("Ce formulaire a déjà servi dans une autre MDS : recommencez."))
+    return CheckIn(passage=existing, created=False)
+
+
+@transaction.atomic
+def transition(
+    *,
+    passage_id: int,
+    actor: User,
+    action: str,
+    desk: str = "",
+    target_role: str = "",
+    partner: str = "",
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Passage:
+    """Apply ``action`` to a passage of the actor's MDS, or refuse it with a clear message."""
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Action inconnue."))
+    passage = Passage.objects.select_for_update().filter(pk=passage_id).first()
+    allowed_roles = ACTION_ROLES.get(action, QUEUE_ROLES)
+    if passage is None or not can_act_in(actor, passage.mds_id, *QUEUE_ROLES):
+        raise ValidationError(_("Ce passage n'existe pas ou n'est pas dans votre MDS."))
+    if not can_act_in(actor, passage.mds_id, *allowed_roles):
+        raise ValidationError(
+            _("Votre rôle ne permet pas de %(action)s ce passage.")
+            % {"action": ACTION_LABELS[action]}
+        )
+    sources, target = TRANSITIONS[action]
+    if passage.status not in sources:
+        raise ValidationError(
+            _("Impossible de %(action)s : le passage n°%(ticket)s est « %(status)s ».")
+            % {
+                "action": ACTION_LABELS[action],
+                "ticket": passage.ticket_label,
+                "status": passage.get_status_display(),
+            }
+        )
+    now = now or timezone.now()
+    previous = passage.status
+    note = ""
+    if action == Action.CALL:
+        desk = desk.strip()[:40]
+        if not desk:
+            raise ValidationError(_("Indiquez le bureau où la personne est appelée."))
+        passage.desk = desk
+        passage.called_at = passage.called_at or now
+        passage.called_by = actor
+        note = desk
+    elif action == Action.REQUEUE:
+        passage.desk = ""
+    elif action == Action.START:
+        passage.started_at = now
+        passage.handled_by = actor
+        passage.called_at = passage.called_at or now
+    elif action in (Action.FINISH, Action.LEFT):
+        passage.ended_at = now
+    elif action == Action.REORIENT:
+        target = _reorient(passage, target_role=target_role, partner=partner, now=now)
+        note = passage.partner if target == Status.REORIENTED else passage.oriented_to
+    elif action == Action.CANCEL:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError(_("Indiquez pourquoi ce passage est annulé."))
+        passage.cancel_reason = reason[:200]
+        passage.ended_at = now
+        note = passage.cancel_reason
+    assert target is not None
+    passage.status = target
+    passage.save()
+    PassageEvent.objects.create(
+        passage=passage, from_status=previous, to_status=target, at=now, by=actor, note=note
+    )
+    return passage
+
+
+def _reorient(passage: Passage, *, target_role: str, partner: str, now: dt.datetime) -> str:
+    """Inside the MDS the person waits again, for another service; outside, the visit ends."""
+    partner = partner.strip()
+    if partner:
+        passage.partner = partner[:120]
+        passage.ended_at = now
+        return Status.REORIENTED
+    if target_role not in INTERNAL_TARGETS:
+        raise ValidationError(_("Choisissez vers qui réorienter la personne."))
+    passage.oriented_to = target_role
+    passage.desk = ""
+    return Status.WAITING
+
+
+def queue_order(qs: QuerySet[Passage]) -> QuerySet[Passage]:
+    """Priority first, then arrival."""
+    return qs.annotate(
+        priority_rank=Case(
+            When(priority="", then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    ).order_by("priority_rank", "arrived_at", "pk")
+
+
+@transaction.atomic
+def call_next(
+    *, mds: MDS, actor: User, role: str, desk: str, now: dt.datetime | None = None
+) -> Passage | None:
+    """Call the first waiting person for ``role`` (or with an appointment with the actor)."""
+    if not can_act_in(actor, mds.pk, role) or role not in QUEUE_ROLES:
+        raise ValidationError(_("Vous ne pouvez pas appeler dans cette MDS."))
+    now = now or timezone.now()
+    candidates = queue_order(
+        Passage.objects.filter(mds=mds, day=timezone.localdate(now), status=Status.WAITING).filter(
+            Q(oriented_to=role) | Q(appointment_with=actor)
+        )
+    )
+    first = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+    if first is None:
+        return None
+    return transition(passage_id=first.pk, actor=actor, action=Action.CALL, desk=desk, now=now)
+
+
+@transaction.atomic
+def close_day(*, mds: MDS, day: dt.date, now: dt.datetime | None = None) -> int:
+    """At closing time, people still waiting (or called) that day left without being seen.
+
+    Passages already with a professional (in progress) are left alone. Returns how many closed.
+    """
+    now = now or timezone.now()
+    open_ones = list(
+        Passage.objects.select_for_update()
+        .filter(mds=mds, day__lte=day, status__in=(Status.WAITING, Status.CALLED))
+        .order_by("pk")
+    )
+    for passage in open_ones:
+        previous = passage.status
+        passage.status = Status.LEFT
+        passage.ended_at = max(now, passage.arrived_at)
+        passage.save(update_fields=["status", "ended_at"])
+        PassageEvent.objects.create(
+            passage=passage,
+            from_status=previous,
+            to_status=Status.LEFT,
+            at=passage.ended_at,
+            by=None,
+            note="clôture de la journée",
+        )
+    return len(open_ones)
