@@ -1,0 +1,60 @@
+"""Admin: the audit journal and its checkpoints, read-only for everyone (even superusers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import JournalCheckpoint, JournalEntry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """No add, change or delete: the journal is append-only (see rgpd.journal)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "seq",
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "reason",
+        "mds",
+    )
+    list_filter = ("action", "reason", "mds", "target_type")
+    search_fields = ("target_id", "actor__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "mds")
+    readonly_fields = (
+        "seq",
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "reason",
+        "mds",
+        "prev_hash",
+        "hash",
+    )
+    show_full_result_count = False  # the journal grows large: no COUNT(*) on every page
+
+
+@admin.register(JournalCheckpoint)
+class JournalCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("last_seq", "created_at", "before", "removed_count", "last_hash")
+    readonly_fields = ("created_at", "before", "last_seq", "last_hash", "removed_count")
