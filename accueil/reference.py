@@ -1,5 +1,7 @@
 """Reference data seeded by migration; the admin edits it afterwards."""
 
+from typing import Any
+
 MOTIVES = (
     # code, label, pictogram, routes_to (role), order
     ("rdv-social", "Rendez-vous avec un travailleur social", "🤝", "travailleur_social", 10),
@@ -23,3 +25,25 @@ LANGUAGES = (
     ("km", "Comorien (shikomori)", 90),
     ("lsf", "Langue des signes française", 100),
 )
+
+
+def seed_reference_data(apps: Any, schema_editor: Any = None) -> None:
+    """Create missing motives and languages; never overwrite what the admin edited.
+
+    Used by the data migration (historical ``apps``) and by ``seed_demo`` (``django.apps.apps``),
+    so a database emptied by a test flush gets its reference lists back.
+    """
+    motive_model = apps.get_model("accueil", "Motive")
+    language_model = apps.get_model("accueil", "Language")
+    for code, label, pictogram, routes_to, order in MOTIVES:
+        motive_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "label": label,
+                "pictogram": pictogram,
+                "routes_to": routes_to,
+                "order": order,
+            },
+        )
+    for code, label, order in LANGUAGES:
+        language_model.objects.get_or_create(code=code, defaults={"label": label, "order": order})

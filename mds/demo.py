@@ -81,6 +81,14 @@ def demo_password() -> str:
 @transaction.atomic
 def seed(*, password: str) -> list[DemoAccount]:
     """Create or update the demo sites and accounts. Idempotent: run it as often as you like."""
+    from django.apps import apps
+
+    from accompagnement.reference import seed_reference_data as seed_accompagnement
+    from accueil.reference import seed_reference_data as seed_accueil
+
+    # Reference lists come from data migrations; put back any that a flush removed.
+    seed_accueil(apps)
+    seed_accompagnement(apps, None)
     sites: dict[str, MDS] = {}
     for site in SITES:
         mds, _ = MDS.objects.update_or_create(

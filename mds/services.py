@@ -15,6 +15,8 @@ DPO_PERMISSIONS: tuple[str, ...] = (
     "mds.view_user",
     "mds.view_membership",
     "mds.view_mds",
+    "rgpd.view_journalentry",
+    "rgpd.view_journalcheckpoint",
 )
 
 

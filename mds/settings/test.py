@@ -17,6 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 # Test vault keys: fixed, never used anywhere else.
 VAULT_KEYS = os.environ.get(
     "VAULT_KEYS",
-    "test1:dGVzdC1rZXktMDEtZG8tbm90LXVzZS1pbi1wcm9kdWN0aW9uISE=",
+    "test1:dGVzdC1rZXktMDEtZG8tbm90LXVzZS1pbi1wcm9kISE=",
 )
 assert CONTENT_SECURITY_POLICY  # the CSP is on in tests too: the browser journeys exercise it

@@ -89,3 +89,23 @@ def assert_accessible(page: Page) -> None:
     """axe finds no WCAG 2.1 A/AA violation on the page as it is now."""
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+#: Figures measured by the journeys (page weight, interaction counts), printed at the end.
+FIGURES: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    if FIGURES:
+        write = terminalreporter.write_line  # type: ignore[attr-defined]
+        write("")
+        write("Mesures des parcours navigateur :")
+        for key, value in FIGURES.items():
+            write(f"  {key}: {value}")
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/compte/login/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
