@@ -59,9 +59,9 @@ ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 @pytest.fixture
 def url_context(mds_a: MDS) -> dict[str, object]:
     """One record of each kind in MDS A, for the URL x role table's pages about a record."""
-    from tests.accueil.factories import PassageFactory
+    from tests.url_roles import build_context
 
-    return {"mds": mds_a, "passage": PassageFactory(mds=mds_a)}
+    return build_context(mds_a)
 
 
 @pytest.fixture(scope="session")

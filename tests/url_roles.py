@@ -1,70 +1,42 @@
-"""The URL x role table: which roles reach which page. Every later issue extends it.
+"""The URL x role table: which roles reach which page. Every issue extends it.
 
 Each entry names a URL and the roles that may open it; every other role must get 403 and an
 anonymous visitor must be sent to the login page. ``tests/mds/test_url_role_table.py`` also
-checks that every named URL of our apps is listed here, so a new view cannot be forgotten.
+checks that every named URL of our apps is listed, so a new view cannot be forgotten.
+Each app keeps its rows in ``tests/<app>/url_roles.py`` (``PAGES``, ``PUBLIC``, ``context``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from mds.roles import Role
+from mds.models import MDS
+from tests.accompagnement import url_roles as accompagnement
+from tests.accueil import url_roles as accueil
+from tests.rgpd import url_roles as rgpd
+from tests.url_table import MDS_STAFF, R, Page
 
-R = Role
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    roles: frozenset[str]
-    method: str = "get"
-    # builds URL kwargs from the test context (objects of MDS A), for pages about one record
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ctx: {})
-    data: dict[str, Any] = field(default_factory=dict)
-    ok_status: tuple[int, ...] = (200,)
-
-
-MDS_STAFF = frozenset({R.ACCUEIL, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL, R.SECRETARIAT, R.DIRECTION})
-QUEUE = frozenset({R.ACCUEIL, R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
-DESK = frozenset({R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
-
-
-def _passage(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"pk": ctx["passage"].pk}
-
+APPS = (accueil, accompagnement, rgpd)
 
 PAGES: tuple[Page, ...] = (
-    Page("accueil:home", frozenset({R.ACCUEIL})),
-    Page("accueil:checkin", frozenset({R.ACCUEIL, R.SECRETARIAT})),
-    Page("accueil:ticket", frozenset({R.ACCUEIL, R.SECRETARIAT}), kwargs=_passage),
-    Page("accueil:queue_rows", QUEUE),
-    Page("accueil:passage", QUEUE, kwargs=_passage),
-    Page(
-        "accueil:passage_action",
-        QUEUE,
-        method="post",
-        kwargs=_passage,
-        data={"action": "call", "desk": "Bureau 1"},
-        ok_status=(302,),
-    ),
-    Page("accueil:desk", DESK),
-    Page("accueil:call_next", DESK, method="post", data={"desk": "Bureau 1"}, ok_status=(302,)),
-    Page("accompagnement:mediateur_home", frozenset({R.MEDIATEUR})),
-    Page("accompagnement:social_home", frozenset({R.TRAVAILLEUR_SOCIAL})),
     Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
-    Page("rgpd:home", frozenset({R.DPO})),
     Page("mds:admin_home", frozenset({R.ADMIN})),
     Page("mds:team", MDS_STAFF | {R.DIRECTION_DEPARTEMENTALE}),
+    *(page for app in APPS for page in app.PAGES),
 )
 
 #: Named URLs that any logged-in user may reach (they check the MDS themselves, or redirect).
 ANY_LOGGED_IN: frozenset[str] = frozenset({"home", "mds:choose_mds"})
 #: Named URLs open without login.
-PUBLIC: frozenset[str] = frozenset(
-    {"healthz", "accessibility", "accueil:board", "accueil:board_content"}
+PUBLIC: frozenset[str] = frozenset({"healthz", "accessibility"}).union(
+    *(app.PUBLIC for app in APPS)
 )
 #: Namespaces owned by libraries (allauth, admin), tested through their own journeys.
 LIBRARY_NAMESPACES: frozenset[str] = frozenset({"admin"})
+
+
+def build_context(mds: MDS) -> dict[str, Any]:
+    context: dict[str, Any] = {"mds": mds}
+    for app in APPS:
+        context.update(app.context(mds))
+    return context

@@ -1,0 +1,19 @@
+"""Accompagnement rows of the URL x role table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mds.models import MDS
+from tests.url_table import R, Page
+
+PAGES: tuple[Page, ...] = (
+    Page("accompagnement:mediateur_home", frozenset({R.MEDIATEUR})),
+    Page("accompagnement:social_home", frozenset({R.TRAVAILLEUR_SOCIAL})),
+)
+
+PUBLIC: frozenset[str] = frozenset()
+
+
+def context(mds: MDS) -> dict[str, Any]:
+    return {}
