@@ -14,7 +14,7 @@ from mds.models import MDS
 from tests.accompagnement import url_roles as accompagnement
 from tests.accueil import url_roles as accueil
 from tests.rgpd import url_roles as rgpd
-from tests.url_table import MDS_STAFF, R, Page
+from tests.url_table import MDS_STAFF, Page, R
 
 APPS = (accueil, accompagnement, rgpd)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mds.models import MDS
-from tests.url_table import R, Page
+from tests.url_table import Page, R
 
 QUEUE = frozenset({R.ACCUEIL, R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
 DESK = frozenset({R.SECRETARIAT, R.MEDIATEUR, R.TRAVAILLEUR_SOCIAL})
