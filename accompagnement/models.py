@@ -592,12 +592,16 @@ class MediationSession(models.Model):
     # Seam for the vault issue: this boolean becomes a link to a consent record (rgpd); the only
     # rule reading it is services._check_faire_pour_consent.
     consent_recorded = models.BooleanField(_("consentement recueilli"), default=False)
-    # Seam for the accueil issue (added by the accueil developer, not here):
-    #   passage = models.OneToOneField(
-    #       "accueil.Passage", on_delete=models.SET_NULL, null=True, blank=True,
-    #       related_name="mediation_session", verbose_name=_("passage à l'accueil"),
-    #   )
-    # A session coming from the queue then uses the origin ORIGIN_ACCUEIL_QUEUE.
+    # The accueil passage this session comes from, when the mediator called it from the queue
+    # (the origin is then "file d'accueil"). One session per passage.
+    passage = models.OneToOneField(
+        "accueil.Passage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mediation_session",
+        verbose_name=_("passage à l'accueil"),
+    )
     follow_up_done = models.BooleanField(_("suivi soldé"), default=False)
     follow_up_done_at = models.DateTimeField(_("suivi soldé le"), null=True, blank=True)
     idempotency_key = models.UUIDField(_("clé d'envoi"), unique=True, editable=False)
