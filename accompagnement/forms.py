@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accueil.models import Passage
 from mds.models import MDS, User
 
 from . import services
@@ -136,7 +137,15 @@ _SERVICE_ERROR_FIELDS: dict[str, str | None] = {
     "faire_pour_reason": "faire_pour_reason",
     "consent_recorded": "consent_recorded",
     "demarches": None,
+    "passage": None,
 }
+
+
+def _messages_by_field(exc: ValidationError) -> dict[str | None, list[str]]:
+    """A service error as {field: messages}; errors without a field go under ``None``."""
+    if hasattr(exc, "error_dict"):
+        return {key: list(messages) for key, messages in exc.message_dict.items()}
+    return {None: list(exc.messages)}
 
 
 class SessionForm(forms.Form):
@@ -212,8 +221,12 @@ class SessionForm(forms.Form):
         mediator: User,
         mds: MDS,
         initial: dict[str, Any] | None = None,
+        passage: Passage | None = None,
+        extra_demarches: int = 0,
+        demarche_initial: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
+        self.passage = passage
         initial = {
             "date": timezone.localdate(),
             "duration_preset": "30",
@@ -226,7 +239,16 @@ class SessionForm(forms.Form):
         usager_field = self.fields["usager"]
         assert isinstance(usager_field, forms.ModelChoiceField)
         usager_field.queryset = Usager.objects.filter(mds=mds)
-        self.demarches = DemarcheFormSet(data, prefix="demarches")
+        # Without JavaScript, "add a démarche" reloads the form with one more empty démarche.
+        formset_class = forms.formset_factory(
+            DemarcheForm,
+            extra=extra_demarches,
+            min_num=1,
+            validate_min=True,
+            max_num=services.MAX_DEMARCHES,
+            validate_max=True,
+        )
+        self.demarches = formset_class(data, prefix="demarches", initial=demarche_initial)
 
     def is_valid(self) -> bool:
         demarches_ok = self.demarches.is_valid()
@@ -272,12 +294,21 @@ class SessionForm(forms.Form):
             "demarches": [form.to_input() for form in self.demarches.forms],
         }
 
-    def save(self) -> MediationSession:
-        """Log the session (idempotent: a double submit returns the session already saved)."""
-        return services.log_session(
-            idempotency_key=self.cleaned_data["idempotency_key"],
-            **self._service_kwargs(self.cleaned_data),
-        )
+    def save(self) -> MediationSession | None:
+        """Log the session (idempotent: a double submit returns the session already saved).
+
+        ``None`` when the service refused at save time (messages added to the form)."""
+        try:
+            return services.log_session(
+                idempotency_key=self.cleaned_data["idempotency_key"],
+                passage=self.passage,
+                **self._service_kwargs(self.cleaned_data),
+            )
+        except ValidationError as exc:
+            for key, messages in _messages_by_field(exc).items():
+                for message in messages:
+                    self.add_error(_SERVICE_ERROR_FIELDS.get(key or ""), message)
+            return None
 
 
 class UsagerForm(forms.Form):

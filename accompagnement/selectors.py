@@ -12,7 +12,7 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from mds.permissions import scope
 from mds.roles import Role
 
-from .models import KindOfHelp, MediationSession, ModeOfHelp, Organisme, Usager
+from .models import Atelier, KindOfHelp, MediationSession, ModeOfHelp, Organisme, Usager
 
 if TYPE_CHECKING:
     from mds.models import User
@@ -131,3 +131,7 @@ def last_choices(*, mediator: User, limit: int = 5) -> list[Shortcut]:
         Shortcut(organisme=organismes.get(o) if o is not None else None, kind_of_help=kinds[k])
         for o, k in pairs
     ]
+
+
+def ateliers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Atelier]:
+    return scope(Atelier.objects.select_related("animator"), user, *SESSION_READER_ROLES)

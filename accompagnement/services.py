@@ -47,6 +47,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from accueil.models import Passage
     from mds.models import MDS, User
 
 #: The role under which sessions and ateliers are logged (forbidden acts are checked for it).
@@ -456,6 +457,19 @@ def validate_session(
     )
 
 
+def _check_passage(passage: Passage, *, mds: MDS) -> None:
+    """A session comes from at most one accueil passage, of the same MDS."""
+    if passage.mds_id != mds.pk:
+        raise ValidationError(
+            {"passage": [_("Ce passage n'est pas dans votre MDS.")]}, code="passage_other_mds"
+        )
+    if MediationSession.objects.filter(passage=passage).exists():
+        raise ValidationError(
+            {"passage": [_("Un accompagnement est déjà noté pour ce ticket.")]},
+            code="passage_taken",
+        )
+
+
 def _existing_session(key: uuid.UUID, mediator: User) -> MediationSession | None:
     found = MediationSession.objects.filter(idempotency_key=key).first()
     if found is not None and found.mediator_id != mediator.pk:
@@ -480,6 +494,7 @@ def log_session(
     file_number: str = "",
     faire_pour_reason: str = "",
     consent_recorded: bool = False,
+    passage: Passage | None = None,
 ) -> MediationSession:
     """Save a mediation session with its démarches and related-right suggestions.
 
@@ -506,11 +521,14 @@ def log_session(
         faire_pour_reason=faire_pour_reason,
         consent_recorded=consent_recorded,
     )
+    if passage is not None:
+        _check_passage(passage, mds=mds)
     try:
         with transaction.atomic():
             session = MediationSession.objects.create(
                 mds=mds,
                 mediator=mediator,
+                passage=passage,
                 idempotency_key=idempotency_key,
                 date=plan.date,
                 duration_minutes=plan.duration_minutes,
@@ -551,6 +569,12 @@ def log_session(
             rule=suggestion.rule,
             right=suggestion.right,
         )
+
+    if passage is not None and passage.status == "in_progress":
+        # Logging the session ends the visit at the desk: one tap less for the mediator.
+        from accueil.services import Action, transition
+
+        transition(passage_id=passage.pk, actor=mediator, action=Action.FINISH)
 
     if plan.usager is not None:
         (

@@ -1,23 +1,242 @@
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
+"""Médiation views: thin; rules in services, reads in selectors, access through mds.permissions."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accueil.selectors import passage_for
 from mds.home_pages import render_role_home
-from mds.permissions import role_required
+from mds.models import MDS, User
+from mds.permissions import current_mds, role_required
 from mds.roles import Role
 
+from . import selectors, services
+from .forms import AtelierForm, SessionForm, UsagerForm
+from .models import (
+    MODE_OF_HELP_DEFINITIONS,
+    ORIGIN_ACCUEIL_QUEUE,
+    ModeOfHelp,
+    Origin,
+    Outcome,
+)
 
-@role_required(Role.MEDIATEUR)
+MEDIATOR = Role.MEDIATEUR
+
+
+def _mds(request: HttpRequest) -> MDS:
+    mds = current_mds(request, MEDIATOR)
+    if mds is None:
+        raise Http404
+    return mds
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@role_required(MEDIATOR)
 def mediateur_home(request: HttpRequest) -> HttpResponse:
-    return render_role_home(
+    """The mediator's day: call the next visitor, log, follow-ups due, recent sessions."""
+    user: User = request.user  # type: ignore[assignment]
+    passage_id = _int(request.GET.get("passage"))
+    if passage_id is not None:
+        # Coming from "Recevoir" at the desk: straight to the session form for that ticket.
+        return redirect(f"{reverse('accompagnement:session_new')}?passage={passage_id}")
+    mds = _mds(request)
+    recent = (
+        selectors.sessions_visible_to(user)
+        .filter(mds=mds, mediator=user)
+        .order_by("-date", "-created_at")[:10]
+    )
+    return render(
         request,
-        title=_("Médiation numérique"),
-        intro=_("Prendre le visiteur suivant et noter l'accompagnement en moins de 30 secondes."),
-        coming=[
-            _("Journal des accompagnements : faire avec, faire pour…"),
-            _("Mes suivis à relancer"),
-            _("Coffre temporaire pour identifiants et documents, avec consentement"),
-        ],
-        roles=(Role.MEDIATEUR,),
+        "accompagnement/mediateur_home.html",
+        {
+            "mds": mds,
+            "follow_ups": selectors.follow_ups_due(mediator=user, today=timezone.localdate())[:20],
+            "recent": recent,
+        },
+    )
+
+
+@role_required(MEDIATOR)
+def session_new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    mds = _mds(request)
+    source = request.POST if request.method == "POST" else request.GET
+    passage = None
+    passage_id = _int(source.get("passage"))
+    if passage_id is not None:
+        passage = passage_for(user=user, pk=passage_id)
+        if passage is None or passage.mds_id != mds.pk:
+            raise Http404
+    # Defaults of the common case: today, 30 min, done (one tap less each).
+    initial: dict[str, Any] = {"outcome": Outcome.objects.filter(code="fait").first()}
+    if passage is not None:
+        initial["origin"] = Origin.objects.filter(code=ORIGIN_ACCUEIL_QUEUE).first()
+    usager_id = _int(request.GET.get("usager"))
+    if usager_id is not None:
+        initial["usager"] = selectors.usagers_visible_to(user).filter(pk=usager_id).first()
+    demarche_initial = None
+    kind = _int(request.GET.get("aide"))
+    if kind is not None:
+        demarche_initial = [{"kind_of_help": kind, "organisme": _int(request.GET.get("organisme"))}]
+    extra = min(_int(request.GET.get("demarches")) or 1, services.MAX_DEMARCHES) - 1
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        mediator=user,
+        mds=mds,
+        initial=initial,
+        passage=passage,
+        extra_demarches=extra,
+        demarche_initial=demarche_initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        if session is not None:
+            messages.success(request, _("Accompagnement enregistré."))
+            if session.usager_id:
+                return redirect("accompagnement:usager", pk=session.usager_id)
+            return redirect("accompagnement:mediateur_home")
+    return render(
+        request,
+        "accompagnement/session_form.html",
+        {
+            "form": form,
+            "mds": mds,
+            "passage": passage,
+            "shortcuts": selectors.last_choices(mediator=user),
+            "modes": [(mode, MODE_OF_HELP_DEFINITIONS[mode]) for mode in ModeOfHelp],
+            "more_demarches": extra + 2,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(MEDIATOR)
+def usager_list(request: HttpRequest) -> HttpResponse:
+    mds = _mds(request)
+    query = request.GET.get("q", "").strip()[:80]
+    usagers = selectors.usagers_visible_to(request.user).filter(mds=mds)
+    if query:
+        usagers = usagers.filter(display_name__icontains=query)
+    return render(
+        request,
+        "accompagnement/usager_list.html",
+        {"usagers": usagers.order_by("display_name", "pk")[:50], "query": query},
+    )
+
+
+@role_required(MEDIATOR)
+def usager_new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = UsagerForm(
+        request.POST if request.method == "POST" else None, created_by=user, mds=_mds(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        usager = form.save()
+        if usager is not None:
+            messages.success(request, _("Profil créé."))
+            return redirect("accompagnement:usager", pk=usager.pk)
+    return render(
+        request,
+        "accompagnement/usager_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+#: Badge colours of the five modes, from autonomy (green) to faire pour (dark red).
+MODE_BADGES = {
+    ModeOfHelp(1): "mode-1",
+    ModeOfHelp(2): "mode-2",
+    ModeOfHelp(3): "mode-3",
+    ModeOfHelp(4): "mode-4",
+    ModeOfHelp(5): "mode-5",
+}
+
+
+@role_required(MEDIATOR)
+def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person page: profile, history, and the trajectory of modes of help."""
+    usager = selectors.usagers_visible_to(request.user).filter(pk=pk).first()
+    if usager is None:
+        raise Http404
+    sessions = (
+        selectors.sessions_visible_to(request.user)
+        .filter(usager=usager)
+        .prefetch_related("demarches__organisme", "demarches__kind_of_help")
+        .order_by("-date", "-created_at")
+    )
+    trajectory = selectors.mode_trajectory(usager=usager)
+    return render(
+        request,
+        "accompagnement/usager_detail.html",
+        {
+            "usager": usager,
+            "sessions": sessions,
+            "trajectory": [(point, MODE_BADGES[point.least_autonomous]) for point in trajectory],
+            "modes": [(mode, MODE_BADGES[mode]) for mode in ModeOfHelp],
+        },
+    )
+
+
+@require_POST
+@role_required(MEDIATOR)
+def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    session = selectors.sessions_visible_to(user).filter(pk=pk, mediator=user).first()
+    if session is None:
+        raise Http404
+    try:
+        services.close_follow_up(session=session, user=user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Suivi soldé."))
+    return redirect("accompagnement:mediateur_home")
+
+
+ATELIER_TITLE = gettext_lazy("Atelier collectif")
+
+
+@role_required(MEDIATOR)
+def atelier_new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = AtelierForm(
+        request.POST if request.method == "POST" else None, animator=user, mds=_mds(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        atelier = form.save()
+        if atelier is not None:
+            messages.success(request, _("Atelier enregistré."))
+            return redirect("accompagnement:ateliers")
+    return render(
+        request,
+        "accompagnement/atelier_form.html",
+        {"form": form, "title": ATELIER_TITLE},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(MEDIATOR)
+def atelier_list(request: HttpRequest) -> HttpResponse:
+    ateliers = selectors.ateliers_visible_to(request.user).filter(mds=_mds(request))
+    return render(
+        request,
+        "accompagnement/atelier_list.html",
+        {"ateliers": ateliers.order_by("-date", "-pk")[:50]},
     )
 
 
@@ -25,8 +244,11 @@ def mediateur_home(request: HttpRequest) -> HttpResponse:
 def social_home(request: HttpRequest) -> HttpResponse:
     return render_role_home(
         request,
-        title=_("Orientations reçues"),
-        intro=_("Les personnes orientées vers vous, et elles seulement."),
-        coming=[_("Orientations à traiter"), _("Orienter vers le médiateur numérique")],
+        title=gettext_lazy("Orientations reçues"),
+        intro=gettext_lazy("Les personnes orientées vers vous, et elles seulement."),
+        coming=[
+            gettext_lazy("Orientations à traiter"),
+            gettext_lazy("Orienter vers le médiateur numérique"),
+        ],
         roles=(Role.TRAVAILLEUR_SOCIAL,),
     )

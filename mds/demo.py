@@ -78,17 +78,21 @@ def demo_password() -> str:
     return password
 
 
-@transaction.atomic
-def seed(*, password: str) -> list[DemoAccount]:
-    """Create or update the demo sites and accounts. Idempotent: run it as often as you like."""
+def seed_reference_data() -> None:
+    """Reference lists come from data migrations; put back any that a flush removed."""
     from django.apps import apps
 
     from accompagnement.reference import seed_reference_data as seed_accompagnement
     from accueil.reference import seed_reference_data as seed_accueil
 
-    # Reference lists come from data migrations; put back any that a flush removed.
     seed_accueil(apps)
     seed_accompagnement(apps, None)
+
+
+@transaction.atomic
+def seed(*, password: str) -> list[DemoAccount]:
+    """Create or update the demo sites and accounts. Idempotent: run it as often as you like."""
+    seed_reference_data()
     sites: dict[str, MDS] = {}
     for site in SITES:
         mds, _ = MDS.objects.update_or_create(

@@ -33,6 +33,8 @@ NAV: tuple[NavEntry, ...] = (
         frozenset({Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL}),
     ),
     NavEntry(_("Médiation"), "accompagnement:mediateur_home", frozenset({Role.MEDIATEUR})),
+    NavEntry(_("Personnes"), "accompagnement:usagers", frozenset({Role.MEDIATEUR})),
+    NavEntry(_("Ateliers"), "accompagnement:ateliers", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})),
     NavEntry(
         _("Pilotage"),
@@ -55,9 +57,12 @@ class MenuItem:
 def menu_for(user: object, path: str) -> list[MenuItem]:
     if isinstance(user, AnonymousUser):
         return []
-    items = []
-    for entry in NAV:
-        if has_role(user, *entry.roles):  # type: ignore[arg-type]
-            url = reverse(entry.url_name)
-            items.append(MenuItem(entry.label, url, path.startswith(url)))
-    return items
+    allowed = [
+        (entry.label, reverse(entry.url_name))
+        for entry in NAV
+        if has_role(user, *entry.roles)  # type: ignore[arg-type]
+    ]
+    # The current entry is the one whose URL is the longest prefix of the path.
+    matching = [url for _label, url in allowed if path.startswith(url)]
+    current = max(matching, key=len) if matching else None
+    return [MenuItem(label, url, url == current) for label, url in allowed]

@@ -21,6 +21,21 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty every table when they end, reference lists included (those
+    come from data migrations): put them back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from mds.demo import seed_reference_data
+
+        seed_reference_data()
+
+
 @pytest.fixture
 def mds_a(db: None) -> MDS:
     return MDSFactory(code="mds-a", name="MDS A (Malpassé)")
