@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .models import MDS, OpeningPeriod, User
@@ -120,4 +121,45 @@ def seed(*, password: str) -> list[DemoAccount]:
         services.grant_membership(
             user=user, role=account.role, mds=sites[account.site] if account.site else None
         )
+    seed_activity(mds=sites["malpasse"], mediator=User.objects.get(email=ACCOUNTS[1].email))
     return list(ACCOUNTS)
+
+
+def seed_activity(*, mds: MDS, mediator: User) -> None:
+    """A demo person with two past sessions, so the person page shows a trajectory.
+
+    Fixed idempotency keys make it safe to run again (the services return the same rows).
+    """
+    import uuid
+
+    from accompagnement import services as accompagnement
+    from accompagnement.models import KindOfHelp, Organisme, Origin, Outcome, Usager
+
+    usager = Usager.objects.filter(mds=mds, display_name="Samira (démo)").first()
+    if usager is None:
+        usager = accompagnement.create_usager(
+            mds=mds,
+            created_by=mediator,
+            display_name="Samira (démo)",
+            age_band="40_59",
+            equipment=["smartphone"],
+        )
+    caf = Organisme.objects.get(code="caf")
+    online = KindOfHelp.objects.get(code="demarche_en_ligne")
+    today = timezone.localdate()
+    for days_ago, mode in ((30, 4), (14, 3)):
+        accompagnement.log_session(
+            mediator=mediator,
+            mds=mds,
+            idempotency_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-session-{mds.code}-{mode}"),
+            date=today - dt.timedelta(days=days_ago),
+            duration_minutes=45,
+            origin=Origin.objects.get(code="spontane"),
+            outcome=Outcome.objects.get(code="fait"),
+            usager=usager,
+            demarches=[
+                accompagnement.DemarcheInput(
+                    kind_of_help=online.pk, mode_of_help=mode, organisme=caf.pk
+                )
+            ],
+        )
