@@ -90,7 +90,7 @@ def test_accueil_checks_in_a_mediator_calls_the_board_shows(
     mediator_context = browser.new_context(base_url=str(live_server), locale="fr-FR")
     mediator = mediator_context.new_page()
     log_in(mediator, "mediateur@malpasse.demo.fr", PASSWORD)
-    mediator.get_by_role("link", name="Appeler").click()
+    mediator.get_by_role("link", name="Appeler", exact=True).click()
     expect(mediator.get_by_role("heading", level=1)).to_contain_text("Appeler le visiteur suivant")
     assert_accessible(mediator)
     mediator.get_by_label("Votre bureau").fill("Bureau 2")
