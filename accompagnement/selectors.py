@@ -12,7 +12,15 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from mds.permissions import scope
 from mds.roles import Role
 
-from .models import Atelier, KindOfHelp, MediationSession, ModeOfHelp, Organisme, Usager
+from .models import (
+    Atelier,
+    KindOfHelp,
+    MediationSession,
+    ModeOfHelp,
+    Organisme,
+    RelatedRightCheck,
+    Usager,
+)
 
 if TYPE_CHECKING:
     from mds.models import User
@@ -135,3 +143,12 @@ def last_choices(*, mediator: User, limit: int = 5) -> list[Shortcut]:
 
 def ateliers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Atelier]:
     return scope(Atelier.objects.select_related("animator"), user, *SESSION_READER_ROLES)
+
+
+def right_checks_visible_to(user: User | AnonymousUser | None) -> QuerySet[RelatedRightCheck]:
+    return scope(
+        RelatedRightCheck.objects.select_related("session", "right"),
+        user,
+        Role.MEDIATEUR,
+        mds_field="session__mds",
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("mediation/", views.mediateur_home, name="mediateur_home"),
     path("mediation/accompagnement/", views.session_new, name="session_new"),
     path("mediation/suivi/<int:pk>/solder/", views.follow_up_close, name="follow_up_close"),
+    path("mediation/droits/<int:pk>/verifie/", views.right_checked, name="right_checked"),
     path("mediation/usagers/", views.usager_list, name="usagers"),
     path("mediation/usagers/nouveau/", views.usager_new, name="usager_new"),
     path("mediation/usagers/<int:pk>/", views.usager_detail, name="usager"),

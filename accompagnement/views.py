@@ -175,7 +175,7 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = (
         selectors.sessions_visible_to(request.user)
         .filter(usager=usager)
-        .prefetch_related("demarches__organisme", "demarches__kind_of_help")
+        .prefetch_related("demarches__organisme", "demarches__kind_of_help", "right_checks__right")
         .order_by("-date", "-created_at")
     )
     trajectory = selectors.mode_trajectory(usager=usager)
@@ -205,6 +205,21 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("Suivi soldé."))
+    return redirect("accompagnement:mediateur_home")
+
+
+@require_POST
+@role_required(MEDIATOR)
+def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a suggested related right (droit connexe) as checked with the person."""
+    user: User = request.user  # type: ignore[assignment]
+    check = selectors.right_checks_visible_to(user).filter(pk=pk).first()
+    if check is None:
+        raise Http404
+    services.mark_right_checked(check=check, user=user)
+    messages.success(request, _("Droit connexe noté comme vérifié."))
+    if check.session.usager_id:
+        return redirect("accompagnement:usager", pk=check.session.usager_id)
     return redirect("accompagnement:mediateur_home")
 
 

@@ -29,6 +29,13 @@ PAGES: tuple[Page, ...] = (
         kwargs=_session,
         ok_status=(302, 404),
     ),
+    Page(
+        "accompagnement:right_checked",
+        MEDIATOR,
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["right_check"].pk},
+        ok_status=(302,),
+    ),
     Page("accompagnement:usagers", MEDIATOR),
     Page("accompagnement:usager_new", MEDIATOR),
     Page("accompagnement:usager", MEDIATOR, kwargs=_usager),
@@ -42,7 +49,12 @@ PUBLIC: frozenset[str] = frozenset()
 
 def context(mds: MDS) -> dict[str, Any]:
     """An usager of MDS A with one session."""
+    from accompagnement.models import RelatedRightCheck, SocialRight
     from tests.accompagnement.factories import MediationSessionFactory, UsagerFactory
 
     usager = UsagerFactory(mds=mds)
-    return {"usager": usager, "session": MediationSessionFactory(mds=mds, usager=usager)}
+    session = MediationSessionFactory(mds=mds, usager=usager)
+    check = RelatedRightCheck.objects.create(
+        session=session, right=SocialRight.objects.get(code="css")
+    )
+    return {"usager": usager, "session": session, "right_check": check}
