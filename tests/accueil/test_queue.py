@@ -336,3 +336,17 @@ def test_a_mediator_is_not_logged_out_by_the_tablet_rule(
         client.get(reverse("accueil:desk"))
     with time_machine.travel(start + dt.timedelta(minutes=30), tick=False):
         assert client.get(reverse("accueil:desk")).status_code == 200
+
+
+def test_reference_lists_are_in_the_admin_and_passages_are_read_only(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    admin = member(Role.ADMIN, None)
+    passage = _arrive(mds_a, member(Role.ACCUEIL, mds_a))
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/admin/accueil/motive/").status_code == 200
+    assert client.get("/admin/accueil/language/").status_code == 200
+    page = client.get(f"/admin/accueil/passage/{passage.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
