@@ -33,6 +33,7 @@ NAV: tuple[NavEntry, ...] = (
         frozenset({Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL}),
     ),
     NavEntry(_("Médiation"), "accompagnement:mediateur_home", frozenset({Role.MEDIATEUR})),
+    NavEntry(_("Coffre"), "rgpd:vault_home", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Personnes"), "accompagnement:usagers", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Ateliers"), "accompagnement:ateliers", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})),

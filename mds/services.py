@@ -17,6 +17,10 @@ DPO_PERMISSIONS: tuple[str, ...] = (
     "mds.view_mds",
     "rgpd.view_journalentry",
     "rgpd.view_journalcheckpoint",
+    "rgpd.view_consentpurpose",
+    "rgpd.change_consentpurpose",
+    "rgpd.view_consenttext",
+    "rgpd.add_consenttext",
 )
 
 

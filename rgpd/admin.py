@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import JournalCheckpoint, JournalEntry
+from .models import Consent, ConsentPurpose, ConsentText, JournalCheckpoint, JournalEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -58,3 +58,33 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 class JournalCheckpointAdmin(ReadOnlyAdmin):
     list_display = ("last_seq", "created_at", "before", "removed_count", "last_hash")
     readonly_fields = ("created_at", "before", "last_seq", "last_hash", "removed_count")
+
+
+@admin.register(ConsentPurpose)
+class ConsentPurposeAdmin(admin.ModelAdmin[ConsentPurpose]):
+    list_display = ("label", "code", "default_validity_days", "position", "is_active")
+    list_editable = ("position", "is_active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The code is read by the application: fixed once created.
+        return ("code",) if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
+    """A new wording is a new version: a text already shown to someone never changes."""
+
+    list_display = ("purpose", "version", "created_at", "sha256")
+    list_filter = ("purpose",)
+    readonly_fields = ("sha256", "created_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and Consent.objects.filter(text=obj).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -183,6 +183,8 @@ class JournalAction(models.TextChoices):
     VIEW_PERSON = "view_person", _("Consultation d'une personne")
     VIEW_REFERRAL = "view_referral", _("Consultation d'une orientation")
     VIEW_CONSENT = "view_consent", _("Consultation d'un consentement")
+    VIEW_CREDENTIAL = "view_credential", _("Consultation d'une fiche d'identifiants")
+    VIEW_DOCUMENT = "view_document", _("Consultation de la fiche d'un document")
     STORE_CREDENTIAL = "store_credential", _("Dépôt d'identifiants dans le coffre")
     REVEAL_CREDENTIAL = "reveal_credential", _("Affichage d'identifiants")
     REVEAL_REFUSED = "reveal_refused", _("Affichage ou téléchargement refusé")
@@ -348,3 +350,249 @@ class JournalCheckpoint(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise JournalIsAppendOnly("suppression")
+
+
+# --------------------------------------------------------------------------------------------
+# Consents
+# --------------------------------------------------------------------------------------------
+
+
+class ConsentPurpose(models.Model):
+    """What a person consents to (reference data, edited in the admin, seeded by migration 0004).
+
+    The codes in :data:`PURPOSE_CODES` are read by the code (a credential needs a live consent
+    for ``temporary_credential``…); more purposes may be added in the admin.
+    """
+
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Identifiant stable utilisé par le code ; ne pas le modifier."),
+    )
+    label = models.CharField(_("libellé"), max_length=150)
+    default_validity_days = models.PositiveSmallIntegerField(
+        _("validité par défaut (jours)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : valable jusqu'au retrait."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
+    is_active = models.BooleanField(_("proposé"), default=True)
+
+    class Meta:
+        verbose_name = _("finalité de consentement")
+        verbose_name_plural = _("finalités de consentement")
+        ordering = ("position", "label")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def current_text(self) -> ConsentText | None:
+        return self.texts.order_by("-version").first()
+
+
+class PurposeCode:
+    """Codes of the purposes the code relies on (rows seeded by migration 0004)."""
+
+    CREDENTIAL = "temporary_credential"
+    DOCUMENT = "scanned_document"
+    SHARE_SOCIAL_WORKER = "share_social_worker"
+    REMINDERS = "reminders"
+    SURVEY = "survey"
+    FAIRE_POUR = "faire_pour"
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ConsentText(models.Model):
+    """The exact text read or shown to the person, versioned; never edited once used."""
+
+    purpose = models.ForeignKey(
+        ConsentPurpose, on_delete=models.PROTECT, related_name="texts", verbose_name=_("finalité")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("texte présenté"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("texte de consentement")
+        verbose_name_plural = _("textes de consentement")
+        ordering = ("purpose", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "version"], name="rgpd_consenttext_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sha256 = sha256_text(self.text)
+        super().save(*args, **kwargs)
+
+
+class ConsentMethod(models.TextChoices):
+    ORAL_WITNESSED = "oral_witnessed", _("Oral, devant témoin")
+    TABLET_SIGNATURE = "tablet_signature", _("Signature sur la tablette")
+
+
+class Consent(models.Model):
+    """A person's consent to one purpose: the text shown, when, how, before whom; until when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    usager = models.ForeignKey(
+        "accompagnement.Usager",
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("personne"),
+    )
+    mds = models.ForeignKey(
+        "mds.MDS", on_delete=models.PROTECT, related_name="+", verbose_name=_("MDS")
+    )
+    purpose = models.ForeignKey(
+        ConsentPurpose, on_delete=models.PROTECT, related_name="+", verbose_name=_("finalité")
+    )
+    text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, related_name="+", verbose_name=_("texte présenté")
+    )
+    text_sha256 = models.CharField(_("empreinte du texte"), max_length=64)
+    method = models.CharField(_("recueilli"), max_length=20, choices=ConsentMethod.choices)
+    given_at = models.DateTimeField(_("donné le"), default=timezone.now)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recueilli par"),
+    )
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retrait enregistré par"),
+    )
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ("-given_at",)
+        indexes = [models.Index(fields=["usager", "purpose"], name="rgpd_consent_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.given_at:%d/%m/%Y})"
+
+    def is_live(self, at: dt.datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return self.withdrawn_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+# --------------------------------------------------------------------------------------------
+# What the vault keeps: temporary credentials and scanned documents (metadata + a Secret)
+# --------------------------------------------------------------------------------------------
+
+
+class CredentialService(models.TextChoices):
+    CAF = "caf", _("CAF")
+    AMELI = "ameli", _("ameli (Assurance maladie)")
+    IMPOTS = "impots", _("impots.gouv")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    EMAIL = "email", _("Messagerie électronique")
+    OTHER = "other", _("Autre service")
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Pièce d'identité ou titre de séjour")
+    ADDRESS = "address", _("Justificatif de domicile")
+    TAX = "tax", _("Avis d'imposition")
+    INCOME = "income", _("Justificatif de ressources")
+    CERTIFICATE = "certificate", _("Attestation")
+    OTHER = "other", _("Autre document")
+
+
+class VaultItem(models.Model):
+    """What is common to a kept credential and a kept document (metadata only, never content)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    usager = models.ForeignKey(
+        "accompagnement.Usager",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("personne"),
+    )
+    mds = models.ForeignKey(
+        "mds.MDS", on_delete=models.PROTECT, related_name="+", verbose_name=_("MDS")
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="+", verbose_name=_("consentement")
+    )
+    secret = models.OneToOneField(
+        Secret, on_delete=models.PROTECT, related_name="+", verbose_name=_("secret")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
+
+    @property
+    def is_destroyed(self) -> bool:
+        return self.secret.destroyed_at is not None or self.secret.is_shredded
+
+    @property
+    def is_expired(self) -> bool:
+        return self.secret.expires_at <= timezone.now()
+
+    @property
+    def is_available(self) -> bool:
+        return not self.is_destroyed and not self.is_expired
+
+
+class TemporaryCredential(VaultItem):
+    """Identifiers kept for a few days: the identifier and the secret are both in the Secret."""
+
+    service = models.CharField(_("service"), max_length=20, choices=CredentialService.choices)
+    handed_over_at = models.DateTimeField(_("remis à la personne le"), null=True, blank=True)
+
+    class Meta(VaultItem.Meta):
+        verbose_name = _("identifiants temporaires")
+        verbose_name_plural = _("identifiants temporaires")
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} ({self.created_at:%d/%m/%Y})"
+
+
+class ScannedDocument(VaultItem):
+    """A document photographed or uploaded at the MDS: content encrypted in the Secret."""
+
+    kind = models.CharField(_("type de document"), max_length=20, choices=DocumentKind.choices)
+    content_type = models.CharField(_("format"), max_length=40)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+
+    class Meta(VaultItem.Meta):
+        verbose_name = _("document numérisé")
+        verbose_name_plural = _("documents numérisés")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            self.content_type, "bin"
+        )

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import factory
 from django.utils import timezone
 
-from rgpd.models import Secret, SecretKind
+from accompagnement.models import Usager
+from mds.models import User
+from rgpd.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    CredentialService,
+    DocumentKind,
+    PurposeCode,
+    ScannedDocument,
+    Secret,
+    SecretKind,
+    TemporaryCredential,
+)
+from rgpd.services import seed_consent_purposes
 from tests.factories import MDSFactory, UserFactory
 
 
@@ -30,3 +45,79 @@ class SecretFactory(factory.django.DjangoModelFactory[Secret]):
         obj.seal(extracted if extracted is not None else "identifiant-caf:MotDePasse-42")
         if create:
             obj.save()
+
+
+def make_consent(
+    usager: Usager,
+    purpose_code: str = PurposeCode.CREDENTIAL,
+    *,
+    witnessed_by: User | None = None,
+    expires_at: dt.datetime | None = None,
+) -> Consent:
+    """A live consent straight in the database (use the service to test the rules)."""
+    seed_consent_purposes()
+    purpose = ConsentPurpose.objects.get(code=purpose_code)
+    text = purpose.current_text()
+    assert text is not None
+    return Consent.objects.create(
+        usager=usager,
+        mds_id=usager.mds_id,
+        purpose=purpose,
+        text=text,
+        text_sha256=text.sha256,
+        method=ConsentMethod.ORAL_WITNESSED,
+        witnessed_by=witnessed_by or UserFactory(),
+        expires_at=expires_at,
+    )
+
+
+def _secret(usager: Usager, kind: str, payload: bytes, expires_at: dt.datetime | None) -> Secret:
+    secret = Secret(
+        kind=kind,
+        mds_id=usager.mds_id,
+        expires_at=expires_at or timezone.now() + dt.timedelta(days=7),
+    )
+    secret.seal(payload)
+    secret.save(force_insert=True)
+    return secret
+
+
+def make_credential(
+    usager: Usager,
+    *,
+    identifier: str = "jean.caf",
+    secret: str = "MotDePasse-42",  # noqa: S107
+    consent: Consent | None = None,
+    expires_at: dt.datetime | None = None,
+) -> TemporaryCredential:
+    consent = consent or make_consent(usager, PurposeCode.CREDENTIAL)
+    payload = json.dumps({"identifier": identifier, "secret": secret}).encode()
+    return TemporaryCredential.objects.create(
+        usager=usager,
+        mds_id=usager.mds_id,
+        consent=consent,
+        secret=_secret(usager, SecretKind.CREDENTIAL, payload, expires_at),
+        service=CredentialService.CAF,
+    )
+
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def make_document(
+    usager: Usager,
+    *,
+    content: bytes = PNG_BYTES,
+    consent: Consent | None = None,
+    expires_at: dt.datetime | None = None,
+) -> ScannedDocument:
+    consent = consent or make_consent(usager, PurposeCode.DOCUMENT)
+    return ScannedDocument.objects.create(
+        usager=usager,
+        mds_id=usager.mds_id,
+        consent=consent,
+        secret=_secret(usager, SecretKind.DOCUMENT, content, expires_at),
+        kind=DocumentKind.ADDRESS,
+        content_type="image/png",
+        size=len(content),
+    )

@@ -1,4 +1,4 @@
-"""RGPD rows of the URL x role table."""
+"""RGPD rows of the URL x role table: the vault for mediators, data-protection pages for the DPO."""
 
 from __future__ import annotations
 
@@ -7,10 +7,59 @@ from typing import Any
 from mds.models import MDS
 from tests.url_table import Page, R
 
-PAGES: tuple[Page, ...] = (Page("rgpd:home", frozenset({R.DPO})),)
+MED = frozenset({R.MEDIATEUR})
+DPO = frozenset({R.DPO})
+
+
+def _usager(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"usager_id": ctx["rgpd_usager"].pk}
+
+
+PAGES: tuple[Page, ...] = (
+    Page("rgpd:vault_home", MED),
+    Page("rgpd:person_vault", MED, kwargs=_usager),
+    Page("rgpd:consent_new", MED, kwargs=_usager),
+    Page("rgpd:credential_new", MED, kwargs=_usager),
+    Page("rgpd:document_new", MED, kwargs=_usager),
+    Page("rgpd:consent_proof", MED, kwargs=lambda ctx: {"consent_id": ctx["rgpd_consent"].pk}),
+    Page("rgpd:consent_withdraw", MED, kwargs=lambda ctx: {"consent_id": ctx["rgpd_consent"].pk}),
+    Page(
+        "rgpd:credential_reveal",
+        MED,
+        kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
+    ),
+    Page(
+        "rgpd:credential_destroy",
+        MED,
+        kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
+    ),
+    Page(
+        "rgpd:document_download",
+        MED,
+        kwargs=lambda ctx: {"document_id": ctx["rgpd_document"].pk},
+    ),
+    Page("rgpd:document_destroy", MED, kwargs=lambda ctx: {"document_id": ctx["rgpd_document"].pk}),
+    Page("rgpd:home", DPO),
+    Page("rgpd:person_search", DPO),
+    Page("rgpd:person_export", DPO, kwargs=_usager),
+    Page("rgpd:person_export_json", DPO, kwargs=_usager),
+    Page("rgpd:person_erase", DPO, kwargs=_usager),
+    Page("rgpd:register", DPO),
+    Page("rgpd:journal", DPO),
+)
 
 PUBLIC: frozenset[str] = frozenset()
 
 
 def context(mds: MDS) -> dict[str, Any]:
-    return {}
+    from tests.accompagnement.factories import UsagerFactory
+    from tests.rgpd.factories import make_consent, make_credential, make_document
+
+    usager = UsagerFactory(mds=mds)
+    consent = make_consent(usager)
+    return {
+        "rgpd_usager": usager,
+        "rgpd_consent": consent,
+        "rgpd_credential": make_credential(usager, consent=consent),
+        "rgpd_document": make_document(usager),
+    }

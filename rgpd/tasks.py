@@ -1,0 +1,14 @@
+"""Celery tasks of the vault: thin wrappers around the services (scheduled by a later issue)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="rgpd.purge_expired_secrets", acks_late=True)
+def purge_expired_secrets() -> dict[str, int]:
+    """Crypto-shred expired secrets and those whose consent ended (idempotent)."""
+    report = services.purge_expired_secrets()
+    return {"expired": report.expired, "without_consent": report.without_consent}
