@@ -1,0 +1,27 @@
+"""Settings of the benchmark server: production-like (DEBUG off, no debug toolbar, persistent
+connections) but plain HTTP on loopback, and the bench's own URLconf with a bare view."""
+
+import os
+
+from mds.settings.base import *  # noqa: F403
+from mds.settings.base import MIDDLEWARE
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = False
+# Templates use {% static %}: no manifest is needed when the files are not collected.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# First, so the measured time covers every other middleware.
+MIDDLEWARE = ["bench.middleware.ServerTimingMiddleware", *MIDDLEWARE]
+# The bench agent logs in once; a fast hasher keeps that out of the figures' warm-up.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
