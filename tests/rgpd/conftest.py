@@ -33,3 +33,11 @@ def journal_db(transactional_db: None) -> Iterator[None]:
     """A transactional database whose journal is emptied before Django's flush (TRUNCATE)."""
     yield
     clear_journal()
+
+
+@pytest.fixture
+def consent_purposes(db: None) -> None:
+    """Purposes and texts (a transactional test elsewhere may have flushed the seeded rows)."""
+    from rgpd.services import seed_consent_purposes
+
+    seed_consent_purposes()

@@ -36,3 +36,15 @@ def clear_journal() -> None:
     with journal_trigger_disabled(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM rgpd_journalentry")
         cursor.execute("DELETE FROM rgpd_journalcheckpoint")
+
+
+def reauthenticate(client: object, user: object) -> None:
+    """Mark the test client's session as recently re-authenticated (as allauth's page does)."""
+    import time
+
+    session = client.session  # type: ignore[attr-defined]
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)  # type: ignore[attr-defined]
+    session.save()
