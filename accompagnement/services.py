@@ -182,9 +182,20 @@ def _check_text(value: str, max_length: int, name: str, label: str, errors: _Err
 def _check_faire_pour_consent(*, consent_recorded: bool, usager: Usager | None) -> str | None:
     """The consent rule for *faire pour*; returns the error message, or ``None`` when satisfied.
 
-    Seam for the vault issue: today a checkbox; tomorrow a live consent record of the usager for
-    this purpose (``usager`` is passed for that reason). Only this function changes.
+    A named person needs a live consent record for "faire pour" in the vault (``rgpd``), given
+    before and kept as proof; an anonymous session (no record possible) keeps the checkbox.
     """
+    if usager is not None:
+        from rgpd.models import PurposeCode
+        from rgpd.services import live_consent
+
+        if live_consent(usager=usager, purpose_code=PurposeCode.FAIRE_POUR) is None:
+            return _(
+                "Faire à la place de la personne exige son consentement : enregistrez-le dans "
+                "son coffre (« Recueillir un consentement », finalité « faire une démarche à "
+                "ma place »)."
+            )
+        return None
     if not consent_recorded:
         return _(
             "Faire à la place de la personne exige son consentement : cochez « consentement "
