@@ -1,0 +1,142 @@
+"""Vault journey in Chromium: consent, credential, reveal with re-authentication, hand-over sheet,
+deletion, document scan; then the DPO exports and erases the person. axe on every page."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import Page, expect
+
+from accompagnement.models import Usager
+from mds.demo import seed
+from mds.models import Membership, User
+from rgpd.models import ScannedDocument, Secret, TemporaryCredential
+from rgpd.services import seed_consent_purposes
+from tests.e2e.conftest import assert_accessible, log_in
+from tests.factories import give_totp
+from tests.rgpd.factories import PNG_BYTES
+from tests.rgpd.utils import clear_journal
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Demo-coffre-2026"
+MEDIATOR = "mediateur@malpasse.demo.fr"
+DPO = "dpo@demo.fr"
+NAME = "Odette-Parcours"
+
+
+@pytest.fixture(autouse=True)
+def _empty_journal() -> object:
+    yield
+    clear_journal()
+
+
+def test_vault_journey_from_consent_to_erasure(page: Page) -> None:
+    seed(password=PASSWORD)
+    seed_consent_purposes()
+    mediator = User.objects.get(email=MEDIATOR)
+    mds = Membership.objects.filter(user=mediator).first().mds  # type: ignore[union-attr]
+    usager = Usager.objects.create(mds=mds, display_name=NAME, birth_year=1950)
+
+    log_in(page, MEDIATOR, PASSWORD)
+    page.goto(f"/coffre/?q={NAME}")
+    assert_accessible(page)
+    page.get_by_role("link", name=NAME).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(NAME)
+    assert_accessible(page)
+
+    # Consent for a temporary credential.
+    page.get_by_role("link", name="Recueillir un consentement").click()
+    assert_accessible(page)
+    page.get_by_label("Garder temporairement des identifiants").check()
+    page.get_by_label("Oral, devant témoin").check()
+    page.get_by_label("J'ai lu ou montré ce texte").check()
+    page.get_by_role("button", name="Enregistrer le consentement").click()
+    expect(page.get_by_role("status").first).to_contain_text("Consentement enregistré")
+
+    # Store a credential.
+    page.get_by_role("link", name="Garder des identifiants").click()
+    assert_accessible(page)
+    page.get_by_label("Service").select_option("caf")
+    page.get_by_label("Identifiant").fill("odette.caf")
+    page.get_by_label("Mot de passe ou code").fill("Caf-Secret-2026")
+    page.get_by_role("button", name="Chiffrer et garder").click()
+    expect(page.get_by_role("status").first).to_contain_text("Identifiants gardés")
+    assert TemporaryCredential.objects.filter(usager=usager).count() == 1
+
+    # Reveal with a reason: re-authentication first.
+    page.get_by_role("link", name=re.compile(r"^Afficher")).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Confirmer mon identité").click()
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Confirm")).click()
+    expect(page).to_have_url(re.compile(r"/coffre/identifiants/"))
+    page.get_by_label("Démarche en cours avec la personne").check()
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_text("Caf-Secret-2026")).to_be_visible()
+    assert_accessible(page)
+
+    # The easy path: hand-over sheet, then delete.
+    page.get_by_role("link", name="Remettre à la personne (feuille)").click()
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_role("heading", name="Vos identifiants")).to_be_visible()
+    expect(page.get_by_text("odette.caf")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remise faite : supprimer du coffre").click()
+    expect(page.get_by_role("status").first).to_contain_text("Identifiants détruits")
+    secret = TemporaryCredential.objects.get(usager=usager).secret
+    secret.refresh_from_db()
+    assert secret.is_shredded
+
+    # Scan a document from the tablet flow.
+    page.get_by_role("link", name="Numériser un document").click()
+    page.get_by_role("link", name="Recueillir son consentement").click()
+    page.get_by_label("Garder temporairement un document numérisé").check()
+    page.get_by_label("Signature sur la tablette").check()
+    page.get_by_label("J'ai lu ou montré ce texte").check()
+    page.get_by_role("button", name="Enregistrer le consentement").click()
+    page.get_by_role("link", name="Numériser un document").click()
+    assert_accessible(page)
+    file_input = page.get_by_label("Photo ou fichier")
+    assert file_input.get_attribute("capture") == "environment"
+    file_input.set_input_files(
+        files=[{"name": "justificatif.png", "mimeType": "image/png", "buffer": PNG_BYTES}]
+    )
+    page.get_by_label("Type de document").select_option("address")
+    page.get_by_role("button", name="Chiffrer et garder").click()
+    expect(page.get_by_role("status").first).to_contain_text("Document chiffré")
+    assert ScannedDocument.objects.filter(usager=usager).count() == 1
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # DPO: export then erase.
+    totp = give_totp(User.objects.get(email=DPO))
+    log_in(page, DPO, PASSWORD)
+    page.get_by_label("Code").fill(format_hotp_value(hotp_value(totp, int(time.time()) // 30)))
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Protection des données")
+    assert_accessible(page)
+    page.get_by_label("Prénom, pseudonyme ou numéro").fill(NAME)
+    page.get_by_role("button", name="Chercher une personne").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Exporter")).click()
+    expect(page.get_by_text(NAME).first).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger (JSON)").click()
+    assert download.value.suggested_filename == f"personne-{usager.pk}.json"
+    page.get_by_role("link", name="Effacer cette personne").click()
+    assert_accessible(page)
+    page.get_by_label("Pour confirmer, tapez le numéro de la personne").fill(str(usager.pk))
+    page.get_by_role("button", name="Effacer définitivement").click()
+    expect(page.get_by_role("status").first).to_contain_text("anonymisée")
+    assert_accessible(page)
+    usager.refresh_from_db()
+    assert usager.display_name == "" and usager.birth_year is None
+    assert all(s.is_shredded for s in Secret.objects.filter(mds=mds))
+    page.goto("/rgpd/registre/")
+    assert_accessible(page)
+    page.goto("/rgpd/journal/")
+    assert_accessible(page)
