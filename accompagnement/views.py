@@ -19,6 +19,7 @@ from mds.home_pages import render_role_home
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required
 from mds.roles import Role
+from rgpd.services import journal_read
 
 from . import selectors, services
 from .forms import AtelierForm, SessionForm, UsagerForm
@@ -169,7 +170,7 @@ MODE_BADGES = {
 @role_required(MEDIATOR)
 def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The person page: profile, history, and the trajectory of modes of help."""
-    usager = selectors.usagers_visible_to(request.user).filter(pk=pk).first()
+    usager = selectors.usagers_visible_to(request.user).filter(pk=pk).select_related("mds").first()
     if usager is None:
         raise Http404
     sessions = (
@@ -179,6 +180,8 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-date", "-created_at")
     )
     trajectory = selectors.mode_trajectory(usager=usager)
+    # Who viewed which person is journaled (RGPD): the DPO can answer "who saw my file?".
+    journal_read(actor=request.user, target=usager, mds=usager.mds)  # type: ignore[arg-type]
     return render(
         request,
         "accompagnement/usager_detail.html",

@@ -22,18 +22,24 @@ def _clean_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests empty every table when they end, reference lists included (those
-    come from data migrations): put them back before each such test."""
+def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests empty every table when they end (TRUNCATE), reference lists included
+    (those come from data migrations): put them back before each such test, and empty the
+    append-only journal after it, which the database otherwise refuses to truncate."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        from mds.demo import seed_reference_data
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from mds.demo import seed_reference_data
+    from tests.rgpd.utils import clear_journal
 
-        seed_reference_data()
+    seed_reference_data()
+    yield
+    clear_journal()
 
 
 @pytest.fixture

@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")
+# How long the vault keeps things (CNIL: keep a person's identifiers only as long as needed).
+VAULT_CREDENTIAL_TTL_DAYS = env.int("VAULT_CREDENTIAL_TTL_DAYS", default=7)
+VAULT_CREDENTIAL_TTL_MAX_DAYS = env.int("VAULT_CREDENTIAL_TTL_MAX_DAYS", default=30)
+VAULT_DOCUMENT_TTL_HOURS = env.int("VAULT_DOCUMENT_TTL_HOURS", default=72)
+VAULT_DOCUMENT_TTL_MAX_HOURS = env.int("VAULT_DOCUMENT_TTL_MAX_HOURS", default=720)
+VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- logging: to stdout, never request bodies ---
 LOGGING = {
