@@ -119,6 +119,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
             "shortcuts": selectors.last_choices(mediator=user),
             "modes": [(mode, MODE_OF_HELP_DEFINITIONS[mode]) for mode in ModeOfHelp],
             "more_demarches": extra + 2,
+            # for the link to the faire-pour consent: only a well-formed id
+            "chosen_usager": _int(str(form["usager"].value() or "")),
         },
         status=400 if request.method == "POST" else 200,
     )

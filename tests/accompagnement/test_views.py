@@ -198,3 +198,12 @@ def test_a_related_right_is_suggested_then_marked_checked(mds_a: MDS) -> None:
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.checked
+
+
+@pytest.mark.parametrize("usager", ["abc", "-1", "999999999", "<b>"])
+def test_a_forged_usager_id_is_refused_without_error(mds_a: MDS, usager: str) -> None:
+    client = _client(make_member(Role.MEDIATEUR, mds_a))
+    response = client.post(URL, _post_data(usager=usager))
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in unescape(response.content.decode())
+    assert not MediationSession.objects.exists()
