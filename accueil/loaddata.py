@@ -664,6 +664,12 @@ def generate(options: Options, progress: Callable[[str], None] = print) -> Repor
         t0 = time.monotonic()
         report.deleted = truncate(generator)
         progress(f"--truncate : {report.deleted} passages générés supprimés ({_s(t0)}).")
+        if report.deleted and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Millions of dead rows slow the next COPY and bloat the indexes: reclaim them now.
+            t0 = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM {Passage._meta.db_table}")
+            progress(f"VACUUM : {_s(t0)}.")
     plan = make_plan(options, sites, today, rng)
     report.days_skipped = plan.skipped
     maker = RowMaker(rng, options.per_day)

@@ -463,6 +463,7 @@ def run(args: argparse.Namespace, url: str, now: dt.datetime) -> None:
     django.setup()
     from django.db import connection
 
+    from accueil.loaddata import thousands
     from accueil.models import Passage
 
     size, generation = prepare(args.passages, args.regenerate)
@@ -472,7 +473,7 @@ def run(args: argparse.Namespace, url: str, now: dt.datetime) -> None:
         row = cursor.fetchone()
     speed = ""
     if generation:
-        speed = f" ; génération {generation:.1f} s ({size / generation:,.0f} lignes/s)"
+        speed = f" ; génération {generation:.1f} s ({thousands(size / generation)} lignes/s)"
     out(
         f"historique : {size} passages générés, {total} en tout, table et index "
         f"{row[0] if row else '?'}{speed}"

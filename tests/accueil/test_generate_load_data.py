@@ -113,9 +113,7 @@ def test_with_events_writes_each_status_change(use_copy: bool) -> None:
     passages = generated()
     assert report.passages == len(passages) > 0
     assert_consistent(passages)
-    expected = sum(
-        1 + (p.called_at is not None) + (p.started_at is not None) + 1 for p in passages
-    )
+    expected = sum(1 + (p.called_at is not None) + (p.started_at is not None) + 1 for p in passages)
     assert report.events == PassageEvent.objects.count() == expected
     first = PassageEvent.objects.filter(passage=passages[0]).order_by("at").first()
     assert first is not None and first.to_status == Status.WAITING
