@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from mds.models import MDS, User
 from mds.permissions import can_act_in
 from mds.roles import Role
+from mds.selectors import is_open_at
 
 from .models import (
     ACTIVE_STATUSES,
@@ -123,10 +124,12 @@ def check_in(
     language: Language | None = None,
     now: dt.datetime | None = None,
 ) -> CheckIn:
-    """Record an arrival and hand out a ticket. Idempotent on ``client_token``."""
-    existing = Passage.objects.filter(client_token=client_token).first()
-    if existing is not None:
-        return _same_check_in(existing, mds)
+    """Record an arrival and hand out a ticket. Idempotent on ``client_token``.
+
+    Kept short on purpose (it is the hot path of the front desk): no read before the insert —
+    a double submit is caught by the unique token — and the opening hours are read from a
+    per-process cache before the transaction that holds the day's counter row.
+    """
     if not can_act_in(agent, mds.pk, *CHECKIN_ROLES):
         raise ValidationError(_("Vous ne pouvez pas enregistrer de passage dans cette MDS."))
     if not motive.is_active:
@@ -138,6 +141,7 @@ def check_in(
     if appointment_with is not None and not can_act_in(appointment_with, mds.pk):
         raise ValidationError(_("Ce professionnel ne travaille pas dans cette MDS."))
     now = now or timezone.now()
+    outside = not is_open_at(mds_id=mds.pk, moment=now)
     try:
         with transaction.atomic():
             passage = Passage.objects.create(
@@ -152,12 +156,9 @@ def check_in(
                 priority=priority,
                 language=language,
                 oriented_to=motive.routes_to,
-                outside_opening_hours=not mds.is_open_at(now),
+                outside_opening_hours=outside,
                 client_token=client_token,
                 created_by=agent,
-            )
-            PassageEvent.objects.create(
-                passage=passage, from_status="", to_status=Status.WAITING, at=now, by=agent
             )
     except IntegrityError:
         # The same form was submitted twice at the same instant: the other request won.

@@ -77,7 +77,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             not posted_mds.isdigit() or not can_act_in(request.user, int(posted_mds))
         ):
             form.add_error(None, _("MDS inconnue ou qui n'est pas la vôtre : rechargez la page."))
-        elif posted_mds:
+        elif posted_mds and int(posted_mds) != mds.pk:
+            # the tablet's page was loaded for another of the agent's MDS: honour it
             mds = MDS.objects.get(pk=int(posted_mds))
         if form.is_valid():
             data = form.cleaned_data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -120,15 +119,6 @@ class MDS(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_open_at(self, moment: dt.datetime) -> bool:
-        """True when ``moment`` (aware) falls in one of the MDS's opening periods."""
-        local = timezone.localtime(moment)
-        return any(
-            period.covers(local.time())
-            for period in self.opening_periods.all()
-            if period.weekday == local.weekday()
-        )
-
 
 class OpeningPeriod(models.Model):
     """One opening period of an MDS on a weekday (a day may have a morning and an afternoon)."""
@@ -164,9 +154,6 @@ class OpeningPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
-
-    def covers(self, moment: dt.time) -> bool:
-        return self.opens_at <= moment < self.closes_at
 
 
 class Membership(models.Model):
