@@ -10,19 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from mds.roles import Role
 
 from .models import Language, Motive, Priority
+from .selectors import motive_by_code
 from .services import INTERNAL_TARGETS
 
 
 class CheckInForm(forms.Form):
     client_token = forms.UUIDField(widget=forms.HiddenInput)
-    motive = forms.ModelChoiceField(
-        queryset=Motive.objects.filter(is_active=True),
-        to_field_name="code",
+    motive = forms.CharField(
         label=_("Motif de venue"),
-        error_messages={
-            "required": _("Choisissez le motif de venue."),
-            "invalid_choice": _("Ce motif n'existe pas : choisissez un des boutons."),
-        },
+        max_length=30,
+        error_messages={"required": _("Choisissez le motif de venue.")},
     )
     alias = forms.CharField(
         label=_("Prénom ou pseudonyme (facultatif)"),
@@ -49,6 +46,13 @@ class CheckInForm(forms.Form):
             "required": _("Le formulaire a expiré : recommencez l'enregistrement."),
             "invalid": _("Le formulaire a expiré : recommencez l'enregistrement."),
         }
+
+    def clean_motive(self) -> Motive:
+        # the buttons come from the cached reference list: no query on the hot path
+        motive = motive_by_code(self.cleaned_data["motive"])
+        if motive is None:
+            raise forms.ValidationError(_("Ce motif n'existe pas : choisissez un des boutons."))
+        return motive
 
 
 class CallForm(forms.Form):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from mds.cache import ttl_cached
 from mds.models import MDS
 from mds.permissions import scope
 
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
     from mds.models import User
 
 
-def active_motives() -> QuerySet[Motive]:
-    return Motive.objects.filter(is_active=True)
+@ttl_cached(seconds=60)
+def active_motives() -> tuple[Motive, ...]:
+    """The check-in buttons, in order (per-process cache: read at every check-in)."""
+    return tuple(Motive.objects.filter(is_active=True))
+
+
+def motive_by_code(code: str) -> Motive | None:
+    return next((motive for motive in active_motives() if motive.code == code), None)
 
 
 def active_languages() -> QuerySet[Language]:

@@ -42,6 +42,8 @@ class Access:
 
     mds_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     departmental_roles: frozenset[str] = frozenset()
+    # the user's own (active) MDS, read with the memberships: pages need no extra query
+    sites: dict[int, MDS] = field(default_factory=dict)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -71,16 +73,18 @@ def access_for(user: User | AnonymousUser | None) -> Access:
 
     by_role: dict[str, set[int]] = {}
     departmental: set[str] = set()
-    rows = Membership.objects.filter(user=user, is_active=True)
-    for role, mds_id, mds_active in rows.values_list("role", "mds_id", "mds__is_active"):
-        # a closed (inactive) MDS gives no access
-        if role in DEPARTMENTAL_ROLES and mds_id is None:
-            departmental.add(role)
-        elif mds_id is not None and mds_active:
-            by_role.setdefault(role, set()).add(mds_id)
+    sites: dict[int, MDS] = {}
+    for membership in Membership.objects.filter(user=user, is_active=True).select_related("mds"):
+        site = membership.mds
+        if membership.role in DEPARTMENTAL_ROLES and site is None:
+            departmental.add(membership.role)
+        elif site is not None and site.is_active:  # a closed MDS gives no access
+            by_role.setdefault(membership.role, set()).add(site.pk)
+            sites[site.pk] = site
     access = Access(
         mds_by_role={role: frozenset(ids) for role, ids in by_role.items()},
         departmental_roles=frozenset(departmental),
+        sites=sites,
     )
     setattr(user, _CACHE_ATTR, access)
     return access
@@ -139,17 +143,30 @@ def can_act_in(user: User | AnonymousUser | None, mds_id: int, *roles: str) -> b
     return ids is None or mds_id in ids
 
 
+def reachable_sites(user: User | AnonymousUser | None, *roles: str) -> list[MDS]:
+    """The MDS the user reaches through ``roles`` (all their roles when none), by name.
+
+    Read from the cached access for site roles (no query); departmental roles query every MDS.
+    """
+    access = access_for(user)
+    wanted = roles or tuple(access.roles)
+    if not access.roles & set(wanted):
+        return []
+    ids = access.mds_ids(wanted)
+    if ids is None:
+        return list(visible_mds(user, *wanted))
+    return sorted((access.sites[i] for i in ids), key=lambda site: site.name)
+
+
 def current_mds(request: HttpRequest, *roles: str) -> MDS | None:
     """The MDS the user works in now: the one chosen in the session if still allowed, else the
-    first reachable one. ``None`` for a user without any MDS (e.g. departmental roles with no site
-    chosen yet still get the first active MDS)."""
-    choices = visible_mds(request.user, *roles)
+    first reachable one (by name). ``None`` for a user who reaches no MDS."""
+    choices = reachable_sites(request.user, *roles)
     chosen = request.session.get(CURRENT_MDS_SESSION_KEY)
-    if chosen is not None:
-        found = choices.filter(pk=chosen).first()
-        if found is not None:
-            return found
-    return choices.first()
+    for site in choices:
+        if site.pk == chosen:
+            return site
+    return choices[0] if choices else None
 
 
 # Where each role lands after login. Ordered: a user with several roles lands on the first.

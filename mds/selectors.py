@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .cache import ttl_cached
 from .models import MDS, Membership, OpeningPeriod, User
 from .permissions import scope
 
@@ -35,27 +35,12 @@ def site_counts() -> dict[str, int]:
     }
 
 
-#: Opening hours change a few times a year; the front desk reads them at every check-in.
-#: A per-process cache (60 s) spares a query on the hot path; an edit shows within a minute.
-_OPENING_TTL = 60.0
-_opening_cache: dict[int, tuple[float, tuple[tuple[int, dt.time, dt.time], ...]]] = {}
-
-
+@ttl_cached(seconds=60)
 def opening_periods(mds_id: int) -> tuple[tuple[int, dt.time, dt.time], ...]:
-    """(weekday, opens_at, closes_at) of an MDS, from the per-process cache."""
-    now = time.monotonic()
-    cached = _opening_cache.get(mds_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    periods = tuple(
+    """(weekday, opens_at, closes_at) of an MDS, from the per-process cache (see mds.cache)."""
+    return tuple(
         OpeningPeriod.objects.filter(mds_id=mds_id).values_list("weekday", "opens_at", "closes_at")
     )
-    _opening_cache[mds_id] = (now + _OPENING_TTL, periods)
-    return periods
-
-
-def forget_opening_periods() -> None:
-    _opening_cache.clear()
 
 
 def is_open_at(*, mds_id: int, moment: dt.datetime) -> bool:

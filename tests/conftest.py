@@ -16,10 +16,10 @@ from tests.factories import MDSFactory, make_member
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     # Rate limits and used TOTP codes live in the cache (Redis db 15 in `make test`).
-    from mds.selectors import forget_opening_periods
+    from mds.cache import forget_all
 
     cache.clear()
-    forget_opening_periods()
+    forget_all()
     yield
     cache.clear()
 
