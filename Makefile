@@ -50,5 +50,10 @@ test: install
 e2e: install
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+## make bench: the check-in benchmark against a bare view (figures, not a test; see bench/README.md)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_bench
+bench: install
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/checkin.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
