@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mds.models import User
 from mds.roles import Role
 
 from .models import Language, Motive, Priority
@@ -39,9 +41,21 @@ class CheckInForm(forms.Form):
         error_messages={"invalid_choice": _("Cette langue n'existe pas.")},
     )
     has_appointment = forms.BooleanField(label=_("A rendez-vous"), required=False)
+    appointment_with = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Avec"),
+        required=False,
+        empty_label=_("— je ne sais pas —"),
+        error_messages={"invalid_choice": _("Ce professionnel ne travaille pas dans cette MDS.")},
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, professionals: QuerySet[User] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["appointment_with"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = professionals if professionals is not None else User.objects.none()
         self.fields["client_token"].error_messages = {
             "required": _("Le formulaire a expiré : recommencez l'enregistrement."),
             "invalid": _("Le formulaire a expiré : recommencez l'enregistrement."),

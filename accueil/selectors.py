@@ -12,6 +12,7 @@ from django.utils import timezone
 from mds.cache import ttl_cached
 from mds.models import MDS
 from mds.permissions import scope
+from mds.roles import Role
 
 from .models import ACTIVE_STATUSES, Language, Motive, Passage, Status
 from .services import QUEUE_ROLES, queue_order
@@ -34,6 +35,23 @@ def motive_by_code(code: str) -> Motive | None:
 
 def active_languages() -> QuerySet[Language]:
     return Language.objects.filter(is_active=True)
+
+
+#: Professionals a visitor may have an appointment with.
+APPOINTMENT_ROLES = (Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR, Role.SECRETARIAT)
+
+
+def appointment_professionals(*, user: User | AnonymousUser, mds: MDS) -> QuerySet[User]:
+    """Colleagues of ``mds`` who receive people by appointment (for the check-in form)."""
+    from mds.models import Membership
+    from mds.models import User as UserModel
+
+    memberships = scope(
+        Membership.objects.filter(mds=mds, is_active=True, role__in=APPOINTMENT_ROLES), user
+    )
+    return UserModel.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 def waiting_list(

@@ -70,8 +70,9 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
 @role_required(*services.CHECKIN_ROLES)
 def checkin(request: HttpRequest) -> HttpResponse:
     mds = _mds_or_404(request, *services.CHECKIN_ROLES)
+    professionals = selectors.appointment_professionals(user=request.user, mds=mds)
     if request.method == "POST":
-        form = CheckInForm(request.POST)
+        form = CheckInForm(request.POST, professionals=professionals)
         posted_mds = request.POST.get("mds", "")
         if posted_mds and (
             not posted_mds.isdigit() or not can_act_in(request.user, int(posted_mds))
@@ -90,6 +91,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     client_token=data["client_token"],
                     alias=data["alias"],
                     has_appointment=data["has_appointment"],
+                    appointment_with=data["appointment_with"],
                     priority=data["priority"] or "",
                     language=data["language"],
                 )
@@ -103,7 +105,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 return redirect("accueil:ticket", pk=result.passage.pk)
         status = 400
     else:
-        form = CheckInForm(initial={"client_token": uuid.uuid4()})
+        form = CheckInForm(initial={"client_token": uuid.uuid4()}, professionals=professionals)
         status = 200
     return render(
         request,

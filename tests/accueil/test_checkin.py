@@ -215,3 +215,38 @@ def test_free_text_is_escaped(member: Callable[..., User], mds_a: MDS) -> None:
     html = client.get(reverse("accueil:home")).content.decode()
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_an_appointment_with_a_colleague_reaches_their_desk_list(
+    member: Callable[..., User], mds_a: MDS, mds_b: MDS
+) -> None:
+    social = member(Role.TRAVAILLEUR_SOCIAL, mds_a)
+    elsewhere = member(Role.TRAVAILLEUR_SOCIAL, mds_b)
+    client = _agent_client(member, mds_a)
+    page = client.get(reverse("accueil:checkin")).content.decode()
+    assert str(social) in page and str(elsewhere) not in page
+    response = client.post(
+        reverse("accueil:checkin"),
+        {
+            "client_token": str(uuid.uuid4()),
+            "motive": "information",
+            "has_appointment": "on",
+            "appointment_with": social.pk,
+        },
+    )
+    assert response.status_code == 302
+    passage = Passage.objects.get()
+    assert passage.appointment_with == social and passage.has_appointment
+    from accueil import selectors
+
+    assert list(selectors.waiting_list(user=social, mds=mds_a, for_role=Role.TRAVAILLEUR_SOCIAL))
+    refused = client.post(
+        reverse("accueil:checkin"),
+        {
+            "client_token": str(uuid.uuid4()),
+            "motive": "information",
+            "appointment_with": elsewhere.pk,
+        },
+    )
+    assert refused.status_code == 400
+    assert "ne travaille pas dans cette MDS" in unescape(refused.content.decode())
