@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Passage
+from mds.forms import IdempotentForm
 from mds.models import MDS, User
 
 from . import services
@@ -311,7 +312,7 @@ class SessionForm(forms.Form):
             return None
 
 
-class UsagerForm(forms.Form):
+class UsagerForm(IdempotentForm):
     """A light usager profile; :func:`services.create_usager` decides."""
 
     display_name = forms.CharField(

@@ -21,6 +21,7 @@ from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from mds.idempotency import idempotency_key_field
 from mds.models import MDS
 from mds.roles import Role
 
@@ -536,6 +537,7 @@ class Usager(models.Model):
         related_name="+",
         verbose_name=_("créé par"),
     )
+    idempotency_key = idempotency_key_field()
 
     class Meta:
         verbose_name = _("usager")

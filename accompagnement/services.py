@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mds.idempotency import create_once
 from mds.permissions import can_act_in
 from mds.roles import Role
 
@@ -686,8 +687,11 @@ def create_usager(
     internet_at_home: str = InternetAtHome.UNKNOWN,
     languages: str = "",
     notes: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> Usager:
-    """Create a light usager profile. The age band is derived from the birth year when known."""
+    """Create a light usager profile. The age band is derived from the birth year when known.
+
+    Idempotent on ``idempotency_key``: a double submit returns the profile created first."""
     _require_role(created_by, mds, *USAGER_CREATOR_ROLES)
     today = _today()
     errors = _Errors()
@@ -709,10 +713,15 @@ def create_usager(
         internet_at_home=internet_at_home or InternetAtHome.UNKNOWN,
         languages=(languages or "").strip(),
         notes=notes,
+        idempotency_key=idempotency_key,
     )
-    usager.full_clean(exclude=["mds", "created_by"])
-    usager.save()
-    return usager
+    usager.full_clean(exclude=["mds", "created_by", "idempotency_key"])
+
+    def create() -> Usager:
+        usager.save()
+        return usager
+
+    return create_once(Usager, idempotency_key, create)[0]
 
 
 # --------------------------------------------------------------------------------------------

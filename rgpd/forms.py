@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mds.forms import IdempotentForm
+
 from .models import (
     ConsentMethod,
     ConsentPurpose,
@@ -32,7 +34,7 @@ def _reason_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(code, str(labels[code])) for code in codes]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(IdempotentForm):
     purpose = forms.ChoiceField(
         label=_("Finalité"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
@@ -53,7 +55,7 @@ class ConsentForm(forms.Form):
         self.purposes = list(purposes)
 
 
-class CredentialForm(forms.Form):
+class CredentialForm(IdempotentForm):
     service = forms.ChoiceField(
         label=_("Service"), choices=CredentialService.choices, widget=forms.Select(attrs=BIG_SELECT)
     )
@@ -94,7 +96,7 @@ class CredentialForm(forms.Form):
         return value
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(IdempotentForm):
     kind = forms.ChoiceField(
         label=_("Type de document"),
         choices=DocumentKind.choices,

@@ -35,6 +35,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mds.idempotency import idempotency_key_field
+
 from . import crypto
 
 # --------------------------------------------------------------------------------------------
@@ -470,6 +472,7 @@ class Consent(models.Model):
         verbose_name=_("recueilli par"),
     )
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    idempotency_key = idempotency_key_field()
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -545,6 +548,7 @@ class VaultItem(models.Model):
         verbose_name=_("déposé par"),
     )
     created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    idempotency_key = idempotency_key_field()
 
     class Meta:
         abstract = True

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompagnement.models import Usager
+from mds.idempotency import create_once
 from mds.models import MDS, User
 from mds.permissions import can_act_in, has_role
 from mds.roles import Role
@@ -207,8 +208,11 @@ def record_consent(
     method: str,
     text: ConsentText | None = None,
     validity_days: int | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Consent:
-    """Record a consent given now, on the current (or given) text of the purpose."""
+    """Record a consent given now, on the current (or given) text of the purpose.
+
+    Idempotent on ``idempotency_key``: a double submit returns the consent recorded first."""
     _require_vault_role(actor, usager.mds_id)
     purpose = ConsentPurpose.objects.filter(code=purpose_code, is_active=True).first()
     if purpose is None:
@@ -225,25 +229,30 @@ def record_consent(
         raise ValidationError(
             {"validity_days": _("Durée de validité invalide.")}, code="invalid_validity"
         )
-    consent = Consent.objects.create(
-        usager=usager,
-        mds_id=usager.mds_id,
-        purpose=purpose,
-        text=shown,
-        text_sha256=shown.sha256,
-        method=method,
-        given_at=now,
-        witnessed_by=actor,
-        expires_at=now + dt.timedelta(days=int(days)) if days is not None else None,
-    )
-    journal.record(
-        actor=actor,
-        action=JournalAction.CONSENT_GIVEN,
-        target_type="consent",
-        target_id=consent.pk,
-        mds=usager.mds,
-    )
-    return consent
+
+    def create() -> Consent:
+        consent = Consent.objects.create(
+            usager=usager,
+            mds_id=usager.mds_id,
+            purpose=purpose,
+            text=shown,
+            text_sha256=shown.sha256,
+            method=method,
+            given_at=now,
+            witnessed_by=actor,
+            expires_at=now + dt.timedelta(days=int(days)) if days is not None else None,
+            idempotency_key=idempotency_key,
+        )
+        journal.record(
+            actor=actor,
+            action=JournalAction.CONSENT_GIVEN,
+            target_type="consent",
+            target_id=consent.pk,
+            mds=usager.mds,
+        )
+        return consent
+
+    return create_once(Consent, idempotency_key, create)[0]
 
 
 def _destroy(
@@ -357,8 +366,11 @@ def store_credential(
     identifier: str,
     secret: str,
     ttl_days: int | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> TemporaryCredential:
-    """Keep identifiers for a few days, only with the person's live consent for this purpose."""
+    """Keep identifiers for a few days, only with the person's live consent for this purpose.
+
+    Idempotent on ``idempotency_key``: a double submit keeps one copy, not two."""
     _require_vault_role(actor, usager.mds_id)
     _check_choice(service, CredentialService.values, "service", _("Service inconnu."))
     identifier, secret = (identifier or "").strip(), secret or ""
@@ -376,28 +388,34 @@ def store_credential(
         raise ValidationError(errors, code="invalid")
     consent = _require_consent(usager, PurposeCode.CREDENTIAL)
     payload = json.dumps({"identifier": identifier, "secret": secret}).encode()
-    vault_secret = _new_secret(
-        kind=SecretKind.CREDENTIAL,
-        mds_id=usager.mds_id,
-        actor=actor,
-        expires_at=_expiry(consent, dt.timedelta(days=days)),
-        payload=payload,
-    )
-    credential = TemporaryCredential.objects.create(
-        usager=usager,
-        mds_id=usager.mds_id,
-        consent=consent,
-        secret=vault_secret,
-        service=service,
-        created_by=actor,
-    )
-    journal.record(
-        actor=actor,
-        action=JournalAction.STORE_CREDENTIAL,
-        target_type="credential",
-        target_id=credential.pk,
-        mds=usager.mds,
-    )
+
+    def create() -> TemporaryCredential:
+        vault_secret = _new_secret(
+            kind=SecretKind.CREDENTIAL,
+            mds_id=usager.mds_id,
+            actor=actor,
+            expires_at=_expiry(consent, dt.timedelta(days=days)),
+            payload=payload,
+        )
+        credential = TemporaryCredential.objects.create(
+            usager=usager,
+            mds_id=usager.mds_id,
+            consent=consent,
+            secret=vault_secret,
+            service=service,
+            created_by=actor,
+            idempotency_key=idempotency_key,
+        )
+        journal.record(
+            actor=actor,
+            action=JournalAction.STORE_CREDENTIAL,
+            target_type="credential",
+            target_id=credential.pk,
+            mds=usager.mds,
+        )
+        return credential
+
+    credential = create_once(TemporaryCredential, idempotency_key, create)[0]
     return credential
 
 
@@ -528,8 +546,11 @@ def store_document(
     kind: str,
     content: bytes,
     ttl_hours: int | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> ScannedDocument:
-    """Encrypt a photographed or uploaded document (PDF, JPEG, PNG), with a live consent."""
+    """Encrypt a photographed or uploaded document (PDF, JPEG, PNG), with a live consent.
+
+    Idempotent on ``idempotency_key``: a double submit keeps one copy, not two."""
     _require_vault_role(actor, usager.mds_id)
     _check_choice(kind, DocumentKind.values, "kind", _("Type de document inconnu."))
     errors: dict[str, str] = {}
@@ -551,31 +572,36 @@ def store_document(
         raise ValidationError(errors, code="invalid")
     assert content_type is not None
     consent = _require_consent(usager, PurposeCode.DOCUMENT)
-    vault_secret = _new_secret(
-        kind=SecretKind.DOCUMENT,
-        mds_id=usager.mds_id,
-        actor=actor,
-        expires_at=_expiry(consent, dt.timedelta(hours=hours)),
-        payload=content,
-    )
-    document = ScannedDocument.objects.create(
-        usager=usager,
-        mds_id=usager.mds_id,
-        consent=consent,
-        secret=vault_secret,
-        kind=kind,
-        content_type=content_type,
-        size=len(content),
-        created_by=actor,
-    )
-    journal.record(
-        actor=actor,
-        action=JournalAction.STORE_DOCUMENT,
-        target_type="document",
-        target_id=document.pk,
-        mds=usager.mds,
-    )
-    return document
+
+    def create() -> ScannedDocument:
+        vault_secret = _new_secret(
+            kind=SecretKind.DOCUMENT,
+            mds_id=usager.mds_id,
+            actor=actor,
+            expires_at=_expiry(consent, dt.timedelta(hours=hours)),
+            payload=content,
+        )
+        document = ScannedDocument.objects.create(
+            usager=usager,
+            mds_id=usager.mds_id,
+            consent=consent,
+            secret=vault_secret,
+            kind=kind,
+            content_type=content_type,
+            size=len(content),
+            created_by=actor,
+            idempotency_key=idempotency_key,
+        )
+        journal.record(
+            actor=actor,
+            action=JournalAction.STORE_DOCUMENT,
+            target_type="document",
+            target_id=document.pk,
+            mds=usager.mds,
+        )
+        return document
+
+    return create_once(ScannedDocument, idempotency_key, create)[0]
 
 
 def download_document(

@@ -144,6 +144,7 @@ def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 usager=usager,
                 purpose_code=form.cleaned_data["purpose"],
                 method=form.cleaned_data["method"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -215,6 +216,7 @@ def credential_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 identifier=data["identifier"],
                 secret=data["secret"],
                 ttl_days=data["ttl_days"],
+                idempotency_key=data["idempotency_key"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -348,6 +350,7 @@ def _document_new(
                     kind=form.cleaned_data["kind"],
                     content=upload.read(),
                     ttl_hours=form.cleaned_data["ttl_hours"],
+                    idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as error:
                 _add_errors(form, error)

@@ -207,3 +207,19 @@ def test_a_forged_usager_id_is_refused_without_error(mds_a: MDS, usager: str) ->
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in unescape(response.content.decode())
     assert not MediationSession.objects.exists()
+
+
+def test_a_profile_posted_twice_is_created_once(mds_a: MDS) -> None:
+    from accompagnement.models import Usager
+
+    client = _client(make_member(Role.MEDIATEUR, mds_a))
+    data = {
+        "display_name": "Fatou",
+        "internet_at_home": "inconnu",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    first = client.post(reverse("accompagnement:usager_new"), data)
+    again = client.post(reverse("accompagnement:usager_new"), data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Usager.objects.filter(display_name="Fatou").count() == 1

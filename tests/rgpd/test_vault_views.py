@@ -325,3 +325,48 @@ def test_canary_secret_never_appears_in_pg_dump_logs_journal_or_error_pages(
     assert b"rgpd_secret" in dump  # the dump covers the vault table
     assert CANARY.encode() not in dump
     assert b"canari-id" not in dump  # the identifier is encrypted too
+
+
+def test_double_submits_of_vault_forms_keep_one_record_each(
+    client: Client, usager: Usager, mediator: User
+) -> None:
+    consent_data = {
+        "purpose": PurposeCode.CREDENTIAL,
+        "method": "tablet_signature",
+        "text_read": "on",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    for _ in range(2):
+        assert (
+            client.post(reverse("rgpd:consent_new", args=[usager.pk]), consent_data).status_code
+            == 302
+        )
+    assert Consent.objects.filter(usager=usager).count() == 1
+
+    credential_data = {
+        "service": "caf",
+        "identifier": "karim",
+        "secret": "pw-1",
+        "ttl_days": "7",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    for _ in range(2):
+        response = client.post(reverse("rgpd:credential_new", args=[usager.pk]), credential_data)
+        assert response.status_code == 302
+    assert TemporaryCredential.objects.filter(usager=usager).count() == 1
+    assert Secret.objects.filter(kind="credential").count() == 1
+
+    make_consent(usager, PurposeCode.DOCUMENT, witnessed_by=mediator)
+    key = str(uuid.uuid4())
+    for _ in range(2):
+        response = client.post(
+            reverse("rgpd:document_new", args=[usager.pk]),
+            {
+                "kind": "address",
+                "ttl_hours": "72",
+                "file": _upload(PNG_BYTES),
+                "idempotency_key": key,
+            },
+        )
+        assert response.status_code == 302
+    assert ScannedDocument.objects.filter(usager=usager).count() == 1
