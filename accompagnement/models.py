@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from mds.idempotency import idempotency_key_field
-from mds.models import MDS
+from mds.models import MDS, ReferenceItem
 from mds.roles import Role
 
 #: Longest session or atelier the software accepts (8 hours).
@@ -201,31 +201,6 @@ def _range_check(field: str, low: int, high: int, name: str) -> models.CheckCons
 # --------------------------------------------------------------------------------------------
 # Reference data (admin-editable, seeded by migration 0002)
 # --------------------------------------------------------------------------------------------
-
-
-class ReferenceItem(models.Model):
-    """A row of a list the admin edits: stable code (used by code and exports), label, order."""
-
-    code = models.SlugField(
-        _("code"),
-        max_length=50,
-        unique=True,
-        help_text=_("Identifiant stable utilisé par les exports ; ne pas le modifier."),
-    )
-    label = models.CharField(_("libellé"), max_length=150)
-    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
-    is_active = models.BooleanField(
-        _("proposé"),
-        default=True,
-        help_text=_("Décocher pour ne plus le proposer sans perdre l'historique."),
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ("position", "label")
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Organisme(ReferenceItem):

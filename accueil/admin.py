@@ -12,8 +12,8 @@ from .models import Language, Motive, Passage, PassageEvent
 
 @admin.register(Motive)
 class MotiveAdmin(admin.ModelAdmin[Motive]):
-    list_display = ("label", "code", "pictogram", "routes_to", "order", "is_active")
-    list_editable = ("order", "is_active")
+    list_display = ("label", "code", "pictogram", "routes_to", "position", "is_active")
+    list_editable = ("position", "is_active")
     search_fields = ("label", "code")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -22,8 +22,8 @@ class MotiveAdmin(admin.ModelAdmin[Motive]):
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin[Language]):
-    list_display = ("label", "code", "order", "is_active")
-    list_editable = ("order", "is_active")
+    list_display = ("label", "code", "position", "is_active")
+    list_editable = ("position", "is_active")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

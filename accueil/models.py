@@ -17,15 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mds.models import MDS
+from mds.models import MDS, ReferenceItem
 from mds.roles import Role
 
 
-class Motive(models.Model):
+class Motive(ReferenceItem):
     """Why the person came (reference data, pictogram buttons on the check-in screen)."""
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    label = models.CharField(_("libellé"), max_length=80)
     pictogram = models.CharField(
         _("pictogramme"), max_length=8, blank=True, help_text=_("Un emoji affiché sur le bouton.")
     )
@@ -36,33 +34,18 @@ class Motive(models.Model):
         blank=True,
         help_text=_("Le professionnel qui appelle ces visiteurs par défaut."),
     )
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    is_active = models.BooleanField(_("actif"), default=True)
 
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("motif de venue")
         verbose_name_plural = _("motifs de venue")
-        ordering = ("order", "label")
-
-    def __str__(self) -> str:
-        return self.label
 
 
-class Language(models.Model):
+class Language(ReferenceItem):
     """A language a visitor may need (reference data)."""
 
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    label = models.CharField(_("libellé"), max_length=60)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("langue")
         verbose_name_plural = _("langues")
-        ordering = ("order", "label")
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Priority(models.TextChoices):

@@ -42,8 +42,10 @@ def seed_reference_data(apps: Any, schema_editor: Any = None) -> None:
                 "label": label,
                 "pictogram": pictogram,
                 "routes_to": routes_to,
-                "order": order,
+                "position": order,
             },
         )
     for code, label, order in LANGUAGES:
-        language_model.objects.get_or_create(code=code, defaults={"label": label, "order": order})
+        language_model.objects.get_or_create(
+            code=code, defaults={"label": label, "position": order}
+        )

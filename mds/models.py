@@ -204,3 +204,32 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.mds.name if self.mds else _("Département")
         return f"{self.user} — {self.get_role_display()} ({where})"
+
+
+class ReferenceItem(models.Model):
+    """A row of a list the admin edits: stable code (used by code and exports), label, order.
+
+    Every reference list of the apps (motives, languages, organismes, kinds of help, consent
+    purposes…) has this shape; rows are deactivated, never deleted, so history keeps its meaning.
+    """
+
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Identifiant stable utilisé par le code et les exports ; ne pas le modifier."),
+    )
+    label = models.CharField(_("libellé"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
+    is_active = models.BooleanField(
+        _("proposé"),
+        default=True,
+        help_text=_("Décocher pour ne plus le proposer sans perdre l'historique."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ("position", "label")
+
+    def __str__(self) -> str:
+        return self.label

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mds.idempotency import idempotency_key_field
+from mds.models import ReferenceItem
 
 from . import crypto
 
@@ -359,36 +360,23 @@ class JournalCheckpoint(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
-class ConsentPurpose(models.Model):
+class ConsentPurpose(ReferenceItem):
     """What a person consents to (reference data, edited in the admin, seeded by migration 0004).
 
     The codes in :data:`PURPOSE_CODES` are read by the code (a credential needs a live consent
     for ``temporary_credential``…); more purposes may be added in the admin.
     """
 
-    code = models.SlugField(
-        _("code"),
-        max_length=50,
-        unique=True,
-        help_text=_("Identifiant stable utilisé par le code ; ne pas le modifier."),
-    )
-    label = models.CharField(_("libellé"), max_length=150)
     default_validity_days = models.PositiveSmallIntegerField(
         _("validité par défaut (jours)"),
         null=True,
         blank=True,
         help_text=_("Vide : valable jusqu'au retrait."),
     )
-    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=100)
-    is_active = models.BooleanField(_("proposé"), default=True)
 
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("finalité de consentement")
         verbose_name_plural = _("finalités de consentement")
-        ordering = ("position", "label")
-
-    def __str__(self) -> str:
-        return self.label
 
     def current_text(self) -> ConsentText | None:
         return self.texts.order_by("-version").first()
