@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from mds.admin import ReferenceAdmin
 from mds.roles import Role
 
 from .models import (
@@ -26,24 +27,6 @@ from .models import (
     SocialRight,
     Usager,
 )
-
-_REFERENCE_DISPLAY: tuple[str, ...] = ("label", "code", "position", "is_active")
-_REFERENCE_EDITABLE: tuple[str, ...] = ("position", "is_active")
-_REFERENCE_FILTER: tuple[str, ...] = ("is_active",)
-
-
-class ReferenceAdmin(admin.ModelAdmin[Any]):
-    """Common to every reference list: order and "proposé" flag editable from the list."""
-
-    list_display = _REFERENCE_DISPLAY
-    list_editable = _REFERENCE_EDITABLE
-    list_filter = _REFERENCE_FILTER
-    search_fields = ("label", "code")
-    ordering = ("position", "label")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Rows are referenced by history: deactivate them ("proposé") instead of deleting.
-        return False
 
 
 @admin.register(Organisme)

@@ -7,26 +7,19 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from mds.admin import ReferenceAdmin
+
 from .models import Language, Motive, Passage, PassageEvent
 
 
 @admin.register(Motive)
-class MotiveAdmin(admin.ModelAdmin[Motive]):
+class MotiveAdmin(ReferenceAdmin):
     list_display = ("label", "code", "pictogram", "routes_to", "position", "is_active")
-    list_editable = ("position", "is_active")
-    search_fields = ("label", "code")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # referenced by history: deactivate instead
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin[Language]):
-    list_display = ("label", "code", "position", "is_active")
-    list_editable = ("position", "is_active")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class LanguageAdmin(ReferenceAdmin):
+    pass
 
 
 class PassageEventInline(admin.TabularInline[PassageEvent, Passage]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -24,6 +26,30 @@ def _admin_has_permission(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+
+
+# typed as variable-length tuples so that subclasses may list more columns
+_REFERENCE_DISPLAY: tuple[str, ...] = ("label", "code", "position", "is_active")
+_REFERENCE_EDITABLE: tuple[str, ...] = ("position", "is_active")
+_REFERENCE_FILTER: tuple[str, ...] = ("is_active",)
+
+
+class ReferenceAdmin(admin.ModelAdmin[Any]):
+    """Every reference list (see ``mds.models.ReferenceItem``): order and "proposé" editable from
+    the list; the code, read by the application, is fixed once created; no deletion."""
+
+    list_display = _REFERENCE_DISPLAY
+    list_editable = _REFERENCE_EDITABLE
+    list_filter = _REFERENCE_FILTER
+    search_fields = ("label", "code")
+    ordering = ("position", "label")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("code",) if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Rows are referenced by history: deactivate them ("proposé") instead of deleting.
+        return False
 
 
 class OpeningPeriodInline(admin.TabularInline[OpeningPeriod, MDS]):

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from mds.admin import ReferenceAdmin
+
 from .models import Consent, ConsentPurpose, ConsentText, JournalCheckpoint, JournalEntry
 
 
@@ -61,16 +63,8 @@ class JournalCheckpointAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConsentPurpose)
-class ConsentPurposeAdmin(admin.ModelAdmin[ConsentPurpose]):
+class ConsentPurposeAdmin(ReferenceAdmin):
     list_display = ("label", "code", "default_validity_days", "position", "is_active")
-    list_editable = ("position", "is_active")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # The code is read by the application: fixed once created.
-        return ("code",) if obj is not None else ()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ConsentText)
