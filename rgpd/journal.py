@@ -220,3 +220,19 @@ def rotate_journal(*, before: dt.datetime, actor: User | None = None) -> Journal
             reason=JournalReason.RETENTION_POLICY,
         )
     return checkpoint
+
+
+def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Entries older than this are due for rotation (setting ``JOURNAL_RETENTION_MONTHS``)."""
+    from django.conf import settings
+
+    months = int(getattr(settings, "JOURNAL_RETENTION_MONTHS", 12))
+    if not 1 <= months <= 120:
+        raise ValueError("JOURNAL_RETENTION_MONTHS : de 1 à 120 mois.")
+    # a month is counted as 30.5 days: the exact calendar day does not matter for retention
+    return (now or timezone.now()) - dt.timedelta(days=round(months * 30.5))
+
+
+def rotate_by_policy(*, now: dt.datetime | None = None) -> JournalCheckpoint | None:
+    """The scheduled rotation: remove entries past the retention period, keep a checkpoint."""
+    return rotate_journal(before=retention_cutoff(now))

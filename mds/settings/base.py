@@ -231,6 +231,9 @@ VAULT_CREDENTIAL_TTL_MAX_DAYS = env.int("VAULT_CREDENTIAL_TTL_MAX_DAYS", default
 VAULT_DOCUMENT_TTL_HOURS = env.int("VAULT_DOCUMENT_TTL_HOURS", default=72)
 VAULT_DOCUMENT_TTL_MAX_HOURS = env.int("VAULT_DOCUMENT_TTL_MAX_HOURS", default=720)
 VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Audit journal kept 12 months (CNIL: 6 to 12 months for access logs), then rotated with a
+# checkpoint by rgpd.journal.rotate_journal (task rgpd.rotate_journal).
+JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=12)
 
 # --- logging: to stdout, never request bodies ---
 LOGGING = {

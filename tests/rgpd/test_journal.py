@@ -282,3 +282,20 @@ def test_a_checkpoint_added_by_hand_to_hide_deleted_entries_is_detected() -> Non
 def test_rotate_journal_refuses_a_future_cutoff() -> None:
     with pytest.raises(ValueError):
         journal.rotate_journal(before=timezone.now() + dt.timedelta(days=1))
+
+
+def test_the_retention_setting_decides_what_the_scheduled_rotation_removes(
+    settings: object,
+) -> None:
+    settings.JOURNAL_RETENTION_MONTHS = 6  # type: ignore[attr-defined]
+    with time_machine.travel(timezone.now() - dt.timedelta(days=200), tick=True):
+        _view(target_id="old")
+    with time_machine.travel(timezone.now() - dt.timedelta(days=150), tick=True):
+        _view(target_id="kept")
+    from rgpd.tasks import rotate_journal
+
+    assert rotate_journal() == 1  # run in-process: the task is a thin wrapper
+    targets = set(JournalEntry.objects.values_list("target_id", flat=True))
+    assert "old" not in targets and "kept" in targets
+    assert _verify()[0] == 0
+    assert rotate_journal() == 0  # nothing more is old enough
