@@ -223,3 +223,53 @@ def test_a_profile_posted_twice_is_created_once(mds_a: MDS) -> None:
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert Usager.objects.filter(display_name="Fatou").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "accompagnement:mediateur_home",
+        "accompagnement:usagers",
+        "accompagnement:ateliers",
+    ],
+)
+def test_mediation_list_pages_use_a_constant_number_of_queries(mds_a: MDS, url_name: str) -> None:
+    mediator = make_member(Role.MEDIATEUR, mds_a)
+    client = _client(mediator)
+    url = reverse(url_name)
+
+    def grow() -> None:
+        usager = UsagerFactory(mds=mds_a)
+        services.log_session(
+            mediator=mediator,
+            mds=mds_a,
+            **session_kwargs(
+                usager=usager,
+                age_band="",
+                outcome=ref(Outcome, "a_poursuivre").pk,
+                next_appointment=dt.date.today(),
+            ),
+        )
+        services.record_atelier(
+            animator=mediator,
+            mds=mds_a,
+            idempotency_key=uuid.uuid4(),
+            audience="public",
+            theme="Créer son compte ameli",
+            date=dt.date.today(),
+            duration_minutes=90,
+            age_counts={"25_39": 2},
+            gender_counts={"femme": 2},
+        )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow()
+    client.get(url)
+    before = count()
+    for _ in range(8):
+        grow()
+    assert count() == before

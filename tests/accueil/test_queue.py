@@ -350,3 +350,26 @@ def test_reference_lists_are_in_the_admin_and_passages_are_read_only(
     page = client.get(f"/admin/accueil/passage/{passage.pk}/change/")
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
+
+
+def test_the_desk_page_uses_a_constant_number_of_queries(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    mediator = member(Role.MEDIATEUR, mds_a)
+    client = Client()
+    client.force_login(mediator)
+    _arrive(mds_a, agent)
+    services.call_next(mds=mds_a, actor=mediator, role=Role.MEDIATEUR, desk="B2")
+    client.get(reverse("accueil:desk"))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accueil:desk")).status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(15):
+        _arrive(mds_a, agent)
+        _arrive(mds_a, agent, code="rdv-social")
+    assert count() == before

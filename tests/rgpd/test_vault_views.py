@@ -370,3 +370,30 @@ def test_double_submits_of_vault_forms_keep_one_record_each(
         )
         assert response.status_code == 302
     assert ScannedDocument.objects.filter(usager=usager).count() == 1
+
+
+def test_person_vault_and_journal_pages_use_a_constant_number_of_queries(
+    client: Client, usager: Usager, member: Callable[..., User]
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    dpo = Client()
+    dpo.force_login(member(Role.DPO, None))
+    pages = [
+        (client, reverse("rgpd:person_vault", args=[usager.pk])),
+        (dpo, reverse("rgpd:journal")),
+    ]
+
+    def count(who: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert who.get(url).status_code == 200
+        return len(queries)
+
+    make_credential(usager)
+    for who, url in pages:
+        who.get(url)
+    before = [count(who, url) for who, url in pages]
+    for _ in range(6):
+        make_credential(usager)
+        make_consent(usager, PurposeCode.DOCUMENT)
+    assert [count(who, url) for who, url in pages] == before
