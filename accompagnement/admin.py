@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mds.admin import ReferenceAdmin
 from mds.roles import Role
 
 from .models import (
-    Atelier,
-    Demarche,
     ForbiddenAct,
     KindOfHelp,
-    MediationSession,
     Organisme,
     Origin,
     Outcome,
-    RelatedRightCheck,
     RelatedRightRule,
     SocialRight,
-    Usager,
 )
 
 
@@ -122,73 +113,5 @@ class RelatedRightRuleAdmin(admin.ModelAdmin[RelatedRightRule]):
     ordering = ("position", "pk")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Activity rows are written by the services only: the admin reads them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class DemarcheInline(admin.TabularInline[Demarche, MediationSession]):
-    model = Demarche
-    extra = 0
-    fields = ("organisme", "kind_of_help", "mode_of_help", "right")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RelatedRightCheckInline(admin.TabularInline[RelatedRightCheck, MediationSession]):
-    model = RelatedRightCheck
-    extra = 0
-    fields = ("right", "checked", "checked_at", "checked_by")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(MediationSession)
-class MediationSessionAdmin(ReadOnlyAdmin):
-    list_display = ("date", "mds", "mediator", "usager", "duration_minutes", "origin", "outcome")
-    list_filter = ("mds", "origin", "outcome", "date")
-    date_hierarchy = "date"
-    ordering = ("-date", "-created_at")
-    inlines = [DemarcheInline, RelatedRightCheckInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[MediationSession]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("mds", "mediator", "usager", "origin", "outcome")
-        )
-
-
-@admin.register(Usager)
-class UsagerAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "mds", "age_band", "gender", "internet_at_home", "created_at")
-    list_filter = ("mds", "age_band", "gender", "internet_at_home")
-    ordering = ("-created_at",)
-
-
-@admin.register(Atelier)
-class AtelierAdmin(ReadOnlyAdmin):
-    list_display = ("date", "theme", "audience", "mds", "animator", "total")
-    list_filter = ("mds", "audience", "date")
-    date_hierarchy = "date"
-    ordering = ("-date",)
+# Usagers, sessions and ateliers are NOT in the admin: people's records are read through the
+# mediation pages (scoped by MDS, reads journaled) and the DPO's pages, never unjournaled here.

@@ -721,7 +721,8 @@ def create_usager(
         usager.save()
         return usager
 
-    return create_once(Usager, idempotency_key, create)[0]
+    same = {"mds_id": mds.pk, "created_by_id": created_by.pk, "display_name": usager.display_name}
+    return create_once(Usager, idempotency_key, create, same=same)[0]
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accueil.selectors import passage_for
@@ -42,7 +43,8 @@ def _mds(request: HttpRequest) -> MDS:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # isascii: str.isdigit() also accepts "²", which int() refuses
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @role_required(MEDIATOR)
@@ -169,6 +171,7 @@ MODE_BADGES = {
 }
 
 
+@never_cache
 @role_required(MEDIATOR)
 def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The person page: profile, history, and the trajectory of modes of help."""

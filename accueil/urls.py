@@ -12,6 +12,6 @@ urlpatterns = [
     path("accueil/passage/<int:pk>/action/", views.passage_action, name="passage_action"),
     path("file/", views.desk, name="desk"),
     path("file/appeler/", views.call_next, name="call_next"),
-    path("ecran/<str:token>/", views.board, name="board"),
-    path("ecran/<str:token>/contenu/", views.board_content, name="board_content"),
+    path("ecran/<slug:token>/", views.board, name="board"),
+    path("ecran/<slug:token>/contenu/", views.board_content, name="board_content"),
 ]

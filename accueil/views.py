@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mds.models import MDS
-from mds.permissions import can_act_in, current_mds, has_role, role_required
+from mds.permissions import current_mds, has_role, reachable_sites, role_required
 from mds.roles import Role
 
 from . import selectors, services
@@ -35,6 +35,16 @@ def _mds_or_404(request: HttpRequest, *roles: str) -> MDS:
     return mds
 
 
+def _posted_mds(request: HttpRequest, raw: str, *, current: MDS) -> MDS | None:
+    """The MDS the check-in page was loaded for (a tablet may serve two of the agent's MDS)."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    if int(raw) == current.pk:
+        return current
+    sites = reachable_sites(request.user, *services.CHECKIN_ROLES)
+    return next((site for site in sites if site.pk == int(raw)), None)
+
+
 def _desk(request: HttpRequest, default: str) -> str:
     return str(request.session.get(DESK_SESSION_KEY) or default)
 
@@ -47,7 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accueil/home.html",
-        {"mds": mds, "passages": selectors.waiting_list(user=request.user, mds=mds)},
+        {
+            "mds": mds,
+            "passages": selectors.waiting_list(user=request.user, mds=mds),
+            "back_url": reverse("accueil:home"),
+        },
     )
 
 
@@ -62,7 +76,12 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accueil/_queue_rows.html",
-        {"passages": passages, "compact": for_role is not None},
+        {
+            "passages": passages,
+            "compact": for_role is not None,
+            # where an action in a refreshed row leads back to: the page, not this fragment
+            "back_url": reverse("accueil:desk" if for_role else "accueil:home"),
+        },
     )
 
 
@@ -74,13 +93,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CheckInForm(request.POST, professionals=professionals)
         posted_mds = request.POST.get("mds", "")
-        if posted_mds and (
-            not posted_mds.isdigit() or not can_act_in(request.user, int(posted_mds))
-        ):
+        posted = _posted_mds(request, posted_mds, current=mds) if posted_mds else mds
+        if posted is None:
             form.add_error(None, _("MDS inconnue ou qui n'est pas la vôtre : rechargez la page."))
-        elif posted_mds and int(posted_mds) != mds.pk:
-            # the tablet's page was loaded for another of the agent's MDS: honour it
-            mds = MDS.objects.get(pk=int(posted_mds))
+        else:
+            mds = posted
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -115,6 +132,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @role_required(*services.CHECKIN_ROLES)
 def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     passage = selectors.passage_for(user=request.user, pk=pk)
@@ -201,6 +219,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "current": current,
             "call_form": CallForm(initial={"desk": _desk(request, "")}),
             "passages": selectors.waiting_list(user=request.user, mds=mds, for_role=role),
+            "back_url": reverse("accueil:desk"),
         },
     )
 

@@ -18,11 +18,9 @@ from .roles import ADMIN_SITE_ROLES
 
 def _admin_has_permission(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or has_role(user, *ADMIN_SITE_ROLES))
-    )
+    # The active admin/DPO role is the key: is_staff or is_superuser alone open nothing, so a
+    # revoked administrator (membership removed or deactivated) is out at once.
+    return bool(user.is_active and user.is_staff and has_role(user, *ADMIN_SITE_ROLES))
 
 
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]

@@ -4,10 +4,12 @@ same key returns the first record. Models that need it have a unique ``idempoten
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 
@@ -16,23 +18,41 @@ def idempotency_key_field() -> models.UUIDField[Any, Any]:
     return models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
 
-def create_once(model: type[M], key: uuid.UUID | None, create: Callable[[], M]) -> tuple[M, bool]:
+REUSED_FORM = "Ce formulaire a déjà servi pour autre chose : rechargez la page et recommencez."
+
+
+def create_once(
+    model: type[M],
+    key: uuid.UUID | None,
+    create: Callable[[], M],
+    *,
+    same: Mapping[str, Any],
+) -> tuple[M, bool]:
     """``(record, created)``: run ``create`` unless a record with ``key`` exists already.
 
     ``create`` must store ``key`` in the record's ``idempotency_key``. It runs in a savepoint, so
     when two submits race, the loser's writes are rolled back and the winner's record returned.
+    ``same`` lists what a true double submit repeats (person, author, kind…): a key found on a
+    record that differs is a reused form (back button, edited page) and is refused, rather than
+    answering "saved" for something that was not.
     """
     if key is None:
         return create(), True
-    manager = model._default_manager
-    found = manager.filter(idempotency_key=key).first()
+    found = _found(model, key, same)
     if found is not None:
         return found, False
     try:
         with transaction.atomic():
             return create(), True
     except IntegrityError:
-        found = manager.filter(idempotency_key=key).first()
+        found = _found(model, key, same)
         if found is None:
             raise
         return found, False
+
+
+def _found(model: type[M], key: uuid.UUID, same: Mapping[str, Any]) -> M | None:
+    found = model._default_manager.filter(idempotency_key=key).first()
+    if found is not None and any(getattr(found, name) != value for name, value in same.items()):
+        raise ValidationError(_(REUSED_FORM), code="idempotency_conflict")
+    return found

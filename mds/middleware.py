@@ -45,3 +45,27 @@ class MfaRequiredMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address or its parameters is never legitimate, and PostgreSQL
+    refuses it in text: answer 400 with a French message instead of failing deeper (500).
+
+    Form fields are protected by Django's own validator; the query string is checked here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(
+                _("Adresse invalide : un caractère interdit a été refusé.").encode(),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -105,6 +105,9 @@ def has_role(user: User | AnonymousUser | None, *roles: str) -> bool:
 
 
 def needs_mfa(user: User | AnonymousUser | None) -> bool:
+    """TOTP is mandatory for sensitive roles, and for any account flagged staff or superuser."""
+    if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+        return True
     return has_role(user, *MFA_REQUIRED_ROLES)
 
 

@@ -20,9 +20,10 @@ DEPARTMENTAL_ROLES: frozenset[str] = frozenset(
     {Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO}
 )
 
-#: Roles that reach the vault's journal, the admin or department-wide figures: TOTP is mandatory.
+#: Roles that reach the vault, the journal, the admin or department-wide figures: TOTP is
+#: mandatory (DESIGN "Security baseline"). The mediator reaches the vault (people's passwords).
 MFA_REQUIRED_ROLES: frozenset[str] = frozenset(
-    {Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO}
+    {Role.MEDIATEUR, Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO}
 )
 
 #: Roles that may open the Django admin (still subject to model permissions).

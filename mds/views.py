@@ -43,7 +43,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @login_required
 def choose_mds(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("mds", "")
-    if raw.isdigit() and can_act_in(request.user, int(raw)):
+    if raw.isascii() and raw.isdigit() and can_act_in(request.user, int(raw)):
         request.session[CURRENT_MDS_SESSION_KEY] = int(raw)
     else:
         from django.contrib import messages

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from accompagnement.models import Usager
 from mds.idempotency import create_once
@@ -252,7 +253,8 @@ def record_consent(
         )
         return consent
 
-    return create_once(Consent, idempotency_key, create)[0]
+    same = {"usager_id": usager.pk, "purpose_id": purpose.pk, "witnessed_by_id": actor.pk}
+    return create_once(Consent, idempotency_key, create, same=same)[0]
 
 
 def _destroy(
@@ -357,6 +359,7 @@ def _new_secret(
     return secret
 
 
+@sensitive_variables()
 @transaction.atomic
 def store_credential(
     *,
@@ -415,7 +418,8 @@ def store_credential(
         )
         return credential
 
-    credential = create_once(TemporaryCredential, idempotency_key, create)[0]
+    same = {"usager_id": usager.pk, "service": service, "created_by_id": actor.pk}
+    credential = create_once(TemporaryCredential, idempotency_key, create, same=same)[0]
     return credential
 
 
@@ -456,6 +460,7 @@ def _journal_refusal(
     logger.info("Vault access refused: %s %s (%s)", target_type, item.pk, refusal)
 
 
+@sensitive_variables()
 def reveal_credential(
     *,
     actor: User,
@@ -538,6 +543,7 @@ class DownloadedDocument:
         return f"DownloadedDocument({self.document.pk})"
 
 
+@sensitive_variables()
 @transaction.atomic
 def store_document(
     *,
@@ -601,9 +607,11 @@ def store_document(
         )
         return document
 
-    return create_once(ScannedDocument, idempotency_key, create)[0]
+    same = {"usager_id": usager.pk, "kind": kind, "created_by_id": actor.pk}
+    return create_once(ScannedDocument, idempotency_key, create, same=same)[0]
 
 
+@sensitive_variables()
 def download_document(
     *, actor: User, document: ScannedDocument, reason: str, recently_reauthenticated: bool
 ) -> DownloadedDocument:

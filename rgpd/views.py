@@ -118,6 +118,7 @@ def vault_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @role_required(MEDIATEUR)
 def person_vault(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id)
@@ -170,6 +171,7 @@ def _consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
     return consent
 
 
+@never_cache
 @role_required(MEDIATEUR)
 def consent_proof(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
     consent = _consent(request, consent_id)

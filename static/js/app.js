@@ -26,3 +26,13 @@
   });
   arm();
 })();
+
+// The waiting list refreshes every 10 s; not while the agent is on one of its buttons, so that
+// keyboard and screen-reader focus is not lost (WCAG 2.4.3).
+document.addEventListener("htmx:beforeRequest", function (event) {
+  "use strict";
+  var list = event.target;
+  if (list.id === "file-attente" && list.contains(document.activeElement)) {
+    event.preventDefault();
+  }
+});

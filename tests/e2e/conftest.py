@@ -105,7 +105,29 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
 
 
 def log_in(page: Page, email: str, password: str) -> None:
+    """Log in through the real form; for roles that need it, answer the TOTP step with a real
+    code (the account's authenticator, created here if the demo account has none yet)."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    from mds.models import User
+    from mds.permissions import needs_mfa
+    from tests.factories import give_totp
+
+    user = User.objects.get(email=email)
+    secret = None
+    if needs_mfa(user):
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        secret = decrypt(totp.data["secret"]) if totp else give_totp(user)
     page.goto("/compte/login/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    if secret:
+        page.get_by_label("Code").fill(
+            format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+        )
+        page.get_by_role("button", name="Connexion").click()

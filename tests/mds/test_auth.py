@@ -31,12 +31,12 @@ def _current_code(secret: str) -> str:
 
 
 def test_login_by_email_lands_on_the_role_home(member: Callable[..., User]) -> None:
-    agent = member(Role.MEDIATEUR)
+    agent = member(Role.SECRETARIAT)
     client = Client()
     response = _login(client, agent.email.upper())  # e-mail is case-insensitive
     assert response.status_code == 302
     response = client.get(response["Location"])
-    assert response["Location"] == reverse("accompagnement:mediateur_home")
+    assert response["Location"] == reverse("accueil:desk")
 
 
 def test_wrong_password_and_unknown_email_get_the_same_french_message(
@@ -151,7 +151,7 @@ def test_a_user_without_membership_gets_a_clear_page_not_an_error(db: None) -> N
 
 
 @pytest.mark.parametrize(
-    "role", [Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO]
+    "role", [Role.MEDIATEUR, Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO]
 )
 def test_mfa_is_enforced_for_sensitive_roles(role: str, member: Callable[..., User]) -> None:
     user = member(role, with_totp=False)
@@ -170,7 +170,7 @@ def test_mfa_is_enforced_for_sensitive_roles(role: str, member: Callable[..., Us
     assert client.get(reverse("home"))["Location"] != reverse("mfa_activate_totp")
 
 
-@pytest.mark.parametrize("role", [Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL])
+@pytest.mark.parametrize("role", [Role.ACCUEIL, Role.SECRETARIAT, Role.TRAVAILLEUR_SOCIAL])
 def test_mfa_is_offered_not_forced_to_other_roles(role: str, member: Callable[..., User]) -> None:
     client = Client()
     client.force_login(member(role, with_totp=False))
