@@ -373,3 +373,20 @@ def test_the_desk_page_uses_a_constant_number_of_queries(
         _arrive(mds_a, agent)
         _arrive(mds_a, agent, code="rdv-social")
     assert count() == before
+
+
+def test_actions_in_refreshed_rows_lead_back_to_the_page_not_the_fragment(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    mediator = member(Role.MEDIATEUR, mds_a)
+    _arrive(mds_a, agent)
+    rows = Client()
+    rows.force_login(agent)
+    assert (
+        'name="next" value="/accueil/"' in rows.get(reverse("accueil:queue_rows")).content.decode()
+    )
+    desk = Client()
+    desk.force_login(mediator)
+    html = desk.get(reverse("accueil:queue_rows"), {"pour": Role.MEDIATEUR}).content.decode()
+    assert 'name="next" value="/file/"' in html

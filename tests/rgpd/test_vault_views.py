@@ -397,3 +397,16 @@ def test_person_vault_and_journal_pages_use_a_constant_number_of_queries(
         make_credential(usager)
         make_consent(usager, PurposeCode.DOCUMENT)
     assert [count(who, url) for who, url in pages] == before
+
+
+def test_a_reused_form_for_another_service_is_refused_not_silently_ignored(
+    client: Client, usager: Usager
+) -> None:
+    make_consent(usager, PurposeCode.CREDENTIAL)
+    key = str(uuid.uuid4())
+    base = {"identifier": "karim", "secret": "pw-1", "ttl_days": "7", "idempotency_key": key}
+    url = reverse("rgpd:credential_new", args=[usager.pk])
+    assert client.post(url, {**base, "service": "caf"}).status_code == 302
+    response = client.post(url, {**base, "service": "impots"})
+    assert "Ce formulaire a déjà servi" in response.content.decode().replace("&#x27;", "'")
+    assert TemporaryCredential.objects.filter(usager=usager).count() == 1
