@@ -111,6 +111,44 @@ def next_ticket_number(*, mds: MDS, day: dt.date) -> int:
     return int(row[0])
 
 
+def _insert_with_next_ticket(passage: Passage) -> None:
+    """Insert ``passage`` with the next ticket number of its MDS and day.
+
+    On PostgreSQL, one statement does both (a data-modifying CTE): it is atomic by itself, holds
+    the counter row's lock for the shortest time, and costs one round trip instead of four
+    (BEGIN, upsert, insert, COMMIT). Elsewhere (SQLite demo), two statements in a transaction.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            passage.ticket_number = next_ticket_number(mds=passage.mds, day=passage.day)
+            passage.save(force_insert=True)
+        return
+    fields = [f for f in Passage._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join("c.last_number" if f.name == "ticket_number" else "%s" for f in fields)
+    params = [
+        f.get_db_prep_save(f.pre_save(passage, True), connection)
+        for f in fields
+        if f.name != "ticket_number"
+    ]
+    counter = DailyTicketCounter._meta.db_table
+    table = Passage._meta.db_table
+    # Only table and column names from the model's meta are formatted in; values are parameters.
+    sql = (
+        f"WITH c AS (INSERT INTO {counter} (mds_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (mds_id, day) DO UPDATE SET last_number = {counter}.last_number + 1 "
+        f"RETURNING last_number) "
+        f"INSERT INTO {table} ({columns}) SELECT {values} FROM c RETURNING id, ticket_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [passage.mds_id, passage.day, *params])
+        row = cursor.fetchone()
+    assert row is not None
+    passage.pk, passage.ticket_number = row[0], row[1]
+    passage._state.adding = False
+    passage._state.db = connection.alias
+
+
 def check_in(
     *,
     mds: MDS,
@@ -142,24 +180,28 @@ def check_in(
         raise ValidationError(_("Ce professionnel ne travaille pas dans cette MDS."))
     now = now or timezone.now()
     outside = not is_open_at(mds_id=mds.pk, moment=now)
+    passage = Passage(
+        mds=mds,
+        day=timezone.localdate(now),
+        ticket_number=0,  # set by the insert
+        arrived_at=now,
+        motive=motive,
+        alias=alias.strip()[:40],
+        has_appointment=has_appointment or appointment_with is not None,
+        appointment_with=appointment_with,
+        priority=priority,
+        language=language,
+        oriented_to=motive.routes_to,
+        outside_opening_hours=outside,
+        client_token=client_token,
+        created_by=agent,
+    )
     try:
-        with transaction.atomic():
-            passage = Passage.objects.create(
-                mds=mds,
-                day=timezone.localdate(now),
-                ticket_number=next_ticket_number(mds=mds, day=timezone.localdate(now)),
-                arrived_at=now,
-                motive=motive,
-                alias=alias.strip()[:40],
-                has_appointment=has_appointment or appointment_with is not None,
-                appointment_with=appointment_with,
-                priority=priority,
-                language=language,
-                oriented_to=motive.routes_to,
-                outside_opening_hours=outside,
-                client_token=client_token,
-                created_by=agent,
-            )
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so a duplicate token leaves the caller usable
+                _insert_with_next_ticket(passage)
+        else:
+            _insert_with_next_ticket(passage)
     except IntegrityError:
         # The same form was submitted twice at the same instant: the other request won.
         existing = Passage.objects.filter(client_token=client_token).first()
