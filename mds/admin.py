@@ -111,6 +111,11 @@ class UserAdmin(DjangoUserAdmin):
             kwargs["form"] = AddUserForm
         return super().get_form(request, obj, **kwargs)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # roles edited inline: the admin-site flags follow them (a revoked admin loses them)
+        services.sync_admin_flags(user=form.instance)
+
     @admin.action(description=_("Envoyer un lien d'invitation (choix du mot de passe)"))
     def invite(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         sent = 0
@@ -124,6 +129,20 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.sync_admin_flags(user=obj.user)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        super().delete_model(request, obj)
+        services.sync_admin_flags(user=obj.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        users = list(User.objects.filter(memberships__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for user in users:
+            services.sync_admin_flags(user=user)
+
     list_display = ("user", "role", "mds", "is_active")
     list_filter = ("role", "mds", "is_active")
     search_fields = ("user__email", "user__last_name")

@@ -42,18 +42,31 @@ def grant_membership(*, user: User, role: str, mds: MDS | None) -> Membership:
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    if role in ADMIN_SITE_ROLES:
-        # The admin site also checks the role (see mds.admin); is_staff alone opens nothing.
-        # The administrator role is the Département's superuser (behind mandatory MFA); the DPO
-        # gets the read permissions listed in DPO_PERMISSIONS.
-        user.is_staff = True
-        if role == Role.ADMIN:
-            user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
-        if role == Role.DPO:
-            user.user_permissions.add(*_permissions(DPO_PERMISSIONS))
-    forget_access(user)
+    sync_admin_flags(user=user)
     return membership
+
+
+@transaction.atomic
+def sync_admin_flags(*, user: User) -> None:
+    """Align the admin-site flags with the user's active roles (after any membership change).
+
+    The admin site checks the role itself (see mds.admin), so the flags only give what Django
+    needs inside it: the administrator is the Département's superuser (behind mandatory MFA);
+    the DPO gets the read permissions in DPO_PERMISSIONS; without those roles, neither flag.
+    """
+    forget_access(user)
+    roles = set(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+    is_staff = bool(roles & ADMIN_SITE_ROLES)
+    is_superuser = Role.ADMIN in roles
+    if (user.is_staff, user.is_superuser) != (is_staff, is_superuser):
+        user.is_staff, user.is_superuser = is_staff, is_superuser
+        user.save(update_fields=["is_staff", "is_superuser"])
+    dpo_permissions = _permissions(DPO_PERMISSIONS)
+    if Role.DPO in roles:
+        user.user_permissions.add(*dpo_permissions)
+    else:
+        user.user_permissions.remove(*dpo_permissions)
+    forget_access(user)
 
 
 def send_invitation(*, user: User, request: HttpRequest) -> None:

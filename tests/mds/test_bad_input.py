@@ -77,3 +77,19 @@ def test_staff_accounts_need_totp_even_without_a_role(db: None) -> None:
     User.objects.filter(pk=staff.pk).update(is_staff=True, is_superuser=True)
     response = _client(User.objects.get(pk=staff.pk)).get("/", follow=True)
     assert "double authentification" in response.content.decode()
+
+
+def test_revoking_the_admin_role_in_the_admin_clears_the_flags(
+    member: Callable[..., User],
+) -> None:
+    from mds.models import Membership
+
+    boss = member(Role.ADMIN, None)
+    other_admin = member(Role.ADMIN, None)
+    assert User.objects.get(pk=other_admin.pk).is_superuser
+    membership = Membership.objects.get(user=other_admin)
+    client = _client(boss)
+    response = client.post(f"/admin/mds/membership/{membership.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    other_admin.refresh_from_db()
+    assert not other_admin.is_superuser and not other_admin.is_staff
