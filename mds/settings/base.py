@@ -148,6 +148,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS Connectée] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS Connectée"
+# Accept the previous/next 30 s step (RFC 6238 §5.2): phones drift, and a code typed at the end
+# of its window must not fail. Used codes are still refused for the whole window.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
