@@ -116,14 +116,18 @@ class DemarcheForm(forms.Form):
         )
 
 
-DemarcheFormSet = forms.formset_factory(
-    DemarcheForm,
-    extra=0,
-    min_num=1,
-    validate_min=True,
-    max_num=services.MAX_DEMARCHES,
-    validate_max=True,
-)
+def demarche_formset(extra: int = 0) -> type[forms.BaseFormSet[DemarcheForm]]:
+    """The démarches of a session: at least one; ``extra`` empty ones when the mediator asked
+    "+ Ajouter une démarche" (without JavaScript, the form reloads with one more)."""
+    return forms.formset_factory(
+        DemarcheForm,
+        extra=extra,
+        min_num=1,
+        validate_min=True,
+        max_num=services.MAX_DEMARCHES,
+        validate_max=True,
+    )
+
 
 #: Where a service error key lands in the session form (``None``: at the top of the form).
 _SERVICE_ERROR_FIELDS: dict[str, str | None] = {
@@ -240,16 +244,9 @@ class SessionForm(forms.Form):
         usager_field = self.fields["usager"]
         assert isinstance(usager_field, forms.ModelChoiceField)
         usager_field.queryset = Usager.objects.filter(mds=mds)
-        # Without JavaScript, "add a démarche" reloads the form with one more empty démarche.
-        formset_class = forms.formset_factory(
-            DemarcheForm,
-            extra=extra_demarches,
-            min_num=1,
-            validate_min=True,
-            max_num=services.MAX_DEMARCHES,
-            validate_max=True,
+        self.demarches = demarche_formset(extra_demarches)(
+            data, prefix="demarches", initial=demarche_initial
         )
-        self.demarches = formset_class(data, prefix="demarches", initial=demarche_initial)
 
     def is_valid(self) -> bool:
         demarches_ok = self.demarches.is_valid()

@@ -766,11 +766,6 @@ def record_atelier(
     same total. Idempotent on ``idempotency_key``.
     """
     _require_role(animator, mds, SESSION_ROLE)
-    found = Atelier.objects.filter(idempotency_key=idempotency_key).first()
-    if found is not None:
-        if found.animator_id != animator.pk:
-            raise ValidationError(_IDEMPOTENCY_CONFLICT, code="idempotency_conflict")
-        return found
     errors = _Errors()
     _check_duration(duration_minutes, errors)
     _check_past_date(date, _today(), errors)
@@ -810,25 +805,22 @@ def record_atelier(
             "too_many_participants",
         )
     errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            atelier = Atelier.objects.create(
-                mds=mds,
-                animator=animator,
-                idempotency_key=idempotency_key,
-                audience=audience,
-                theme=theme,
-                coop_theme=coop_theme,
-                date=date,
-                duration_minutes=duration_minutes,
-                **by_age,
-                **by_gender,
-            )
-    except IntegrityError:
-        found = Atelier.objects.filter(idempotency_key=idempotency_key).first()
-        if found is None:
-            raise
-        return found
-    if named:
-        atelier.participants.set(named)
-    return atelier
+
+    def create() -> Atelier:
+        atelier = Atelier.objects.create(
+            mds=mds,
+            animator=animator,
+            idempotency_key=idempotency_key,
+            audience=audience,
+            theme=theme,
+            coop_theme=coop_theme,
+            date=date,
+            duration_minutes=duration_minutes,
+            **by_age,
+            **by_gender,
+        )
+        if named:
+            atelier.participants.set(named)
+        return atelier
+
+    return create_once(Atelier, idempotency_key, create, same={"animator_id": animator.pk})[0]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accueil.selectors import passage_for
+from mds.forms import parse_id
 from mds.home_pages import render_role_home
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required
@@ -42,16 +43,11 @@ def _mds(request: HttpRequest) -> MDS:
     return mds
 
 
-def _int(value: str | None) -> int | None:
-    # isascii: str.isdigit() also accepts "²", which int() refuses
-    return int(value) if value and value.isascii() and value.isdigit() else None
-
-
 @role_required(MEDIATOR)
 def mediateur_home(request: HttpRequest) -> HttpResponse:
     """The mediator's day: call the next visitor, log, follow-ups due, recent sessions."""
     user: User = request.user  # type: ignore[assignment]
-    passage_id = _int(request.GET.get("passage"))
+    passage_id = parse_id(request.GET.get("passage"))
     if passage_id is not None:
         # Coming from "Recevoir" at the desk: straight to the session form for that ticket.
         return redirect(f"{reverse('accompagnement:session_new')}?passage={passage_id}")
@@ -78,7 +74,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     mds = _mds(request)
     source = request.POST if request.method == "POST" else request.GET
     passage = None
-    passage_id = _int(source.get("passage"))
+    passage_id = parse_id(source.get("passage"))
     if passage_id is not None:
         passage = passage_for(user=user, pk=passage_id)
         if passage is None or passage.mds_id != mds.pk:
@@ -87,14 +83,16 @@ def session_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"outcome": Outcome.objects.filter(code="fait").first()}
     if passage is not None:
         initial["origin"] = Origin.objects.filter(code=ORIGIN_ACCUEIL_QUEUE).first()
-    usager_id = _int(request.GET.get("usager"))
+    usager_id = parse_id(request.GET.get("usager"))
     if usager_id is not None:
         initial["usager"] = selectors.usagers_visible_to(user).filter(pk=usager_id).first()
     demarche_initial = None
-    kind = _int(request.GET.get("aide"))
+    kind = parse_id(request.GET.get("aide"))
     if kind is not None:
-        demarche_initial = [{"kind_of_help": kind, "organisme": _int(request.GET.get("organisme"))}]
-    extra = min(_int(request.GET.get("demarches")) or 1, services.MAX_DEMARCHES) - 1
+        demarche_initial = [
+            {"kind_of_help": kind, "organisme": parse_id(request.GET.get("organisme"))}
+        ]
+    extra = min(parse_id(request.GET.get("demarches")) or 1, services.MAX_DEMARCHES) - 1
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         mediator=user,
@@ -122,7 +120,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
             "modes": [(mode, MODE_OF_HELP_DEFINITIONS[mode]) for mode in ModeOfHelp],
             "more_demarches": extra + 2,
             # for the link to the faire-pour consent: only a well-formed id
-            "chosen_usager": _int(str(form["usager"].value() or "")),
+            "chosen_usager": parse_id(str(form["usager"].value() or "")),
         },
         status=400 if request.method == "POST" else 200,
     )

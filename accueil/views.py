@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mds.forms import parse_id
 from mds.models import MDS
 from mds.permissions import current_mds, has_role, reachable_sites, role_required
 from mds.roles import Role
@@ -37,12 +38,13 @@ def _mds_or_404(request: HttpRequest, *roles: str) -> MDS:
 
 def _posted_mds(request: HttpRequest, raw: str, *, current: MDS) -> MDS | None:
     """The MDS the check-in page was loaded for (a tablet may serve two of the agent's MDS)."""
-    if not (raw.isascii() and raw.isdigit()):
+    pk = parse_id(raw)
+    if pk is None:
         return None
-    if int(raw) == current.pk:
+    if pk == current.pk:
         return current
     sites = reachable_sites(request.user, *services.CHECKIN_ROLES)
-    return next((site for site in sites if site.pk == int(raw)), None)
+    return next((site for site in sites if site.pk == pk), None)
 
 
 def _desk(request: HttpRequest, default: str) -> str:

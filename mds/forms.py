@@ -8,6 +8,14 @@ from typing import Any
 from django import forms
 
 
+def parse_id(raw: str | None) -> int | None:
+    """A record id from a query or form value; ``None`` for anything else.
+
+    ``str.isdigit()`` alone also accepts "²" or "٣", which ``int()`` refuses: ASCII only.
+    """
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
 class IdempotentForm(forms.Form):
     """A form that carries a one-time key: submitting it twice creates one record, not two.
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors
+from .forms import parse_id
 from .health import broker_state, database_state
 from .navigation import MDS_ROLES
 from .permissions import (
@@ -42,9 +43,9 @@ def team(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def choose_mds(request: HttpRequest) -> HttpResponse:
-    raw = request.POST.get("mds", "")
-    if raw.isascii() and raw.isdigit() and can_act_in(request.user, int(raw)):
-        request.session[CURRENT_MDS_SESSION_KEY] = int(raw)
+    pk = parse_id(request.POST.get("mds"))
+    if pk is not None and can_act_in(request.user, pk):
+        request.session[CURRENT_MDS_SESSION_KEY] = pk
     else:
         from django.contrib import messages
         from django.utils.translation import gettext as _
