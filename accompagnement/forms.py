@@ -1,6 +1,6 @@
 """Forms of the accompagnement app. They parse and label; the rules live in ``services``.
 
-``SessionForm.clean()`` calls :func:`accompagnement.services.validate_session` and places each
+``SessionForm.clean()`` calls :func:`accompagnement.validate_session` and places each
 message next to its field, so the page refuses exactly what the service refuses. Free text is
 stored as typed: templates escape it on output.
 """
@@ -20,7 +20,6 @@ from accueil.models import Passage
 from mds.forms import IdempotentForm
 from mds.models import MDS, User
 
-from . import services
 from .models import (
     ATELIER_AGE_FIELDS,
     ATELIER_GENDER_FIELDS,
@@ -43,6 +42,10 @@ from .models import (
     SocialRight,
     Usager,
 )
+from .services.ateliers import record_atelier
+from .services.common import DemarcheInput
+from .services.sessions import MAX_DEMARCHES, log_session, validate_session
+from .services.usagers import create_usager
 
 OTHER_DURATION = "autre"
 
@@ -105,9 +108,9 @@ class DemarcheForm(forms.Form):
     #: Definition of each mode, for templates that show it under each radio button.
     mode_definitions = MODE_OF_HELP_DEFINITIONS
 
-    def to_input(self) -> services.DemarcheInput:
+    def to_input(self) -> DemarcheInput:
         data = self.cleaned_data
-        return services.DemarcheInput(
+        return DemarcheInput(
             kind_of_help=data["kind_of_help"].pk,
             mode_of_help=int(data["mode_of_help"]),
             organisme=data["organisme"].pk if data.get("organisme") else None,
@@ -124,7 +127,7 @@ def demarche_formset(extra: int = 0) -> type[forms.BaseFormSet[DemarcheForm]]:
         extra=extra,
         min_num=1,
         validate_min=True,
-        max_num=services.MAX_DEMARCHES,
+        max_num=MAX_DEMARCHES,
         validate_max=True,
     )
 
@@ -267,7 +270,7 @@ class SessionForm(forms.Form):
         if self.errors or not self.demarches.is_valid():
             return data  # the service only sees well-formed input
         try:
-            services.validate_session(**self._service_kwargs(data))
+            validate_session(**self._service_kwargs(data))
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 target = _SERVICE_ERROR_FIELDS.get(key)
@@ -297,7 +300,7 @@ class SessionForm(forms.Form):
 
         ``None`` when the service refused at save time (messages added to the form)."""
         try:
-            return services.log_session(
+            return log_session(
                 idempotency_key=self.cleaned_data["idempotency_key"],
                 passage=self.passage,
                 **self._service_kwargs(self.cleaned_data),
@@ -310,7 +313,7 @@ class SessionForm(forms.Form):
 
 
 class UsagerForm(IdempotentForm):
-    """A light usager profile; :func:`services.create_usager` decides."""
+    """A light usager profile; :func:`create_usager` decides."""
 
     display_name = forms.CharField(
         label=_("Prénom ou pseudonyme"),
@@ -356,9 +359,7 @@ class UsagerForm(IdempotentForm):
     def save(self) -> Usager | None:
         """The new usager, or ``None`` when the service refused (messages added to the form)."""
         try:
-            return services.create_usager(
-                mds=self.mds, created_by=self.created_by, **self.cleaned_data
-            )
+            return create_usager(mds=self.mds, created_by=self.created_by, **self.cleaned_data)
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 for message in messages:
@@ -371,7 +372,7 @@ def _count_field(label: Any) -> forms.IntegerField:
 
 
 class AtelierForm(forms.Form):
-    """A collective workshop with anonymous head counts; :func:`services.record_atelier` decides."""
+    """A collective workshop with anonymous head counts; :func:`record_atelier` decides."""
 
     audience = forms.ChoiceField(
         label=_("Public"), choices=AtelierAudience.choices, widget=forms.RadioSelect
@@ -413,7 +414,7 @@ class AtelierForm(forms.Form):
         """The atelier, or ``None`` when the service refused (messages added to the form)."""
         data = self.cleaned_data
         try:
-            return services.record_atelier(
+            return record_atelier(
                 animator=self.animator,
                 mds=self.mds,
                 idempotency_key=data["idempotency_key"],

@@ -23,7 +23,7 @@ from mds.permissions import current_mds, role_required
 from mds.roles import Role
 from rgpd.services import journal_read
 
-from . import selectors, services
+from . import selectors
 from .forms import AtelierForm, SessionForm, UsagerForm
 from .models import (
     MODE_OF_HELP_DEFINITIONS,
@@ -32,18 +32,18 @@ from .models import (
     Origin,
     Outcome,
 )
-
-MEDIATOR = Role.MEDIATEUR
+from .services.rules import mark_right_checked
+from .services.sessions import MAX_DEMARCHES, close_follow_up
 
 
 def _mds(request: HttpRequest) -> MDS:
-    mds = current_mds(request, MEDIATOR)
+    mds = current_mds(request, Role.MEDIATEUR)
     if mds is None:
         raise Http404
     return mds
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def mediateur_home(request: HttpRequest) -> HttpResponse:
     """The mediator's day: call the next visitor, log, follow-ups due, recent sessions."""
     user: User = request.user  # type: ignore[assignment]
@@ -68,7 +68,7 @@ def mediateur_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def session_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     mds = _mds(request)
@@ -92,7 +92,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
         demarche_initial = [
             {"kind_of_help": kind, "organisme": parse_id(request.GET.get("organisme"))}
         ]
-    extra = min(parse_id(request.GET.get("demarches")) or 1, services.MAX_DEMARCHES) - 1
+    extra = min(parse_id(request.GET.get("demarches")) or 1, MAX_DEMARCHES) - 1
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         mediator=user,
@@ -126,7 +126,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_list(request: HttpRequest) -> HttpResponse:
     mds = _mds(request)
     query = request.GET.get("q", "").strip()[:80]
@@ -140,7 +140,7 @@ def usager_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = UsagerForm(
@@ -170,7 +170,7 @@ MODE_BADGES = {
 
 
 @never_cache
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The person page: profile, history, and the trajectory of modes of help."""
     usager = selectors.usagers_visible_to(request.user).filter(pk=pk).select_related("mds").first()
@@ -198,14 +198,14 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     session = selectors.sessions_visible_to(user).filter(pk=pk, mediator=user).first()
     if session is None:
         raise Http404
     try:
-        services.close_follow_up(session=session, user=user)
+        close_follow_up(session=session, user=user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -215,14 +215,14 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a suggested related right (droit connexe) as checked with the person."""
     user: User = request.user  # type: ignore[assignment]
     check = selectors.right_checks_visible_to(user).filter(pk=pk).first()
     if check is None:
         raise Http404
-    services.mark_right_checked(check=check, user=user)
+    mark_right_checked(check=check, user=user)
     messages.success(request, _("Droit connexe noté comme vérifié."))
     if check.session.usager_id:
         return redirect("accompagnement:usager", pk=check.session.usager_id)
@@ -232,7 +232,7 @@ def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
 ATELIER_TITLE = gettext_lazy("Atelier collectif")
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def atelier_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = AtelierForm(
@@ -251,7 +251,7 @@ def atelier_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def atelier_list(request: HttpRequest) -> HttpResponse:
     ateliers = selectors.ateliers_visible_to(request.user).filter(mds=_mds(request))
     return render(

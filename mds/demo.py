@@ -134,12 +134,14 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
     """
     import uuid
 
-    from accompagnement import services as accompagnement
     from accompagnement.models import KindOfHelp, Organisme, Origin, Outcome, Usager
+    from accompagnement.services.common import DemarcheInput
+    from accompagnement.services.sessions import log_session
+    from accompagnement.services.usagers import create_usager
 
     usager = Usager.objects.filter(mds=mds, display_name="Samira (démo)").first()
     if usager is None:
-        usager = accompagnement.create_usager(
+        usager = create_usager(
             mds=mds,
             created_by=mediator,
             display_name="Samira (démo)",
@@ -150,7 +152,7 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
     online = KindOfHelp.objects.get(code="demarche_en_ligne")
     today = timezone.localdate()
     for days_ago, mode in ((30, 4), (14, 3)):
-        accompagnement.log_session(
+        log_session(
             mediator=mediator,
             mds=mds,
             idempotency_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-session-{mds.code}-{mode}"),
@@ -159,9 +161,5 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
             origin=Origin.objects.get(code="spontane"),
             outcome=Outcome.objects.get(code="fait"),
             usager=usager,
-            demarches=[
-                accompagnement.DemarcheInput(
-                    kind_of_help=online.pk, mode_of_help=mode, organisme=caf.pk
-                )
-            ],
+            demarches=[DemarcheInput(kind_of_help=online.pk, mode_of_help=mode, organisme=caf.pk)],
         )
