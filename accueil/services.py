@@ -4,7 +4,8 @@ Rules kept here and only here:
 - ticket numbers are per MDS and per local day, handed out by an atomic upsert so two tablets
   checking in at the same instant get two consecutive numbers;
 - a check-in carries a client token: a double submit returns the first passage;
-- status changes follow ``TRANSITIONS``; the server stamps every time;
+- status changes follow ``models.TRANSITIONS`` (the state machine templates read too through
+  ``models.allowed_actions``); the server stamps every time;
 - only the MDS's own staff act on its queue (through ``mds.permissions``).
 """
 
@@ -16,18 +17,22 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mds.models import MDS, User
 from mds.permissions import can_act_in
-from mds.roles import Role
 from mds.selectors import is_open_at
 
 from .models import (
-    ACTIVE_STATUSES,
+    ACTION_LABELS,
+    ACTION_ROLES,
+    CHECKIN_ROLES,
+    INTERNAL_TARGETS,
+    QUEUE_ROLES,
+    TRANSITIONS,
+    Action,
     DailyTicketCounter,
     Language,
     Motive,
@@ -36,50 +41,7 @@ from .models import (
     Priority,
     Status,
 )
-
-#: Roles that check visitors in.
-CHECKIN_ROLES = (Role.ACCUEIL, Role.SECRETARIAT)
-#: Roles that work the queue (call, receive, finish…).
-QUEUE_ROLES = (Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL)
-#: Roles a passage can be re-oriented to inside the MDS (it then waits for that service).
-INTERNAL_TARGETS = (Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT)
-
-
-class Action:
-    CALL = "call"
-    REQUEUE = "requeue"
-    START = "start"
-    FINISH = "finish"
-    REORIENT = "reorient"
-    LEFT = "left"
-    CANCEL = "cancel"
-
-
-#: action -> (statuses it may start from, status it leads to; None = decided by the action)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    Action.CALL: (frozenset({Status.WAITING, Status.CALLED}), Status.CALLED),
-    Action.REQUEUE: (frozenset({Status.CALLED}), Status.WAITING),
-    Action.START: (frozenset({Status.WAITING, Status.CALLED}), Status.IN_PROGRESS),
-    Action.FINISH: (frozenset({Status.IN_PROGRESS}), Status.DONE),
-    Action.REORIENT: (frozenset(ACTIVE_STATUSES), None),
-    Action.LEFT: (frozenset({Status.WAITING, Status.CALLED}), Status.LEFT),
-    Action.CANCEL: (frozenset(ACTIVE_STATUSES), Status.CANCELLED),
-}
-
-ACTION_LABELS = {
-    Action.CALL: gettext_lazy("appeler"),
-    Action.REQUEUE: gettext_lazy("remettre en attente"),
-    Action.START: gettext_lazy("recevoir"),
-    Action.FINISH: gettext_lazy("terminer"),
-    Action.REORIENT: gettext_lazy("réorienter"),
-    Action.LEFT: gettext_lazy("noter « parti sans être reçu »"),
-    Action.CANCEL: gettext_lazy("annuler"),
-}
-
-#: Only the desk cancels a check-in made by mistake.
-ACTION_ROLES: dict[str, tuple[str, ...]] = {
-    Action.CANCEL: CHECKIN_ROLES,
-}
+from .selectors import queue_order
 
 
 @dataclass(frozen=True)
@@ -301,15 +263,6 @@ def _reorient(passage: Passage, *, target_role: str, partner: str, now: dt.datet
     passage.oriented_to = target_role
     passage.desk = ""
     return Status.WAITING
-
-
-def queue_order(qs: QuerySet[Passage]) -> QuerySet[Passage]:
-    """Priority first, then arrival."""
-    return qs.annotate(
-        priority_rank=Case(
-            When(priority="", then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    ).order_by("priority_rank", "arrived_at", "pk")
 
 
 @transaction.atomic

@@ -15,6 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accueil.services import Action, transition
+from rgpd.models import PurposeCode
+from rgpd.services import live_consent
+
 from ..models import (
     AgeBand,
     Demarche,
@@ -63,9 +67,6 @@ def _check_faire_pour_consent(*, consent_recorded: bool, usager: Usager | None) 
     before and kept as proof; an anonymous session (no record possible) keeps the checkbox.
     """
     if usager is not None:
-        from rgpd.models import PurposeCode
-        from rgpd.services import live_consent
-
         if live_consent(usager=usager, purpose_code=PurposeCode.FAIRE_POUR) is None:
             return _(
                 "Faire à la place de la personne exige son consentement : enregistrez-le dans "
@@ -420,8 +421,6 @@ def log_session(
 
     if passage is not None and passage.status == "in_progress":
         # Logging the session ends the visit at the desk: one tap less for the mediator.
-        from accueil.services import Action, transition
-
         transition(passage_id=passage.pk, actor=mediator, action=Action.FINISH)
 
     if plan.usager is not None:

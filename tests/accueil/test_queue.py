@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -17,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil import selectors, services
-from accueil.models import Passage, Priority, Status
+from accueil.models import Passage, Priority, Status, allowed_actions
 from accueil.services import Action
 from mds.models import MDS, User
 from mds.roles import Role
@@ -390,3 +393,40 @@ def test_actions_in_refreshed_rows_lead_back_to_the_page_not_the_fragment(
     desk.force_login(mediator)
     html = desk.get(reverse("accueil:queue_rows"), {"pour": Role.MEDIATEUR}).content.decode()
     assert 'name="next" value="/file/"' in html
+
+
+#: The one-tap buttons of a queue row, by status (what the agents see today).
+ROW_BUTTONS = {
+    Status.WAITING: ["call", "start", "left"],
+    Status.CALLED: ["start", "requeue", "left"],
+    Status.IN_PROGRESS: ["finish"],
+}
+
+
+@pytest.mark.parametrize("status", list(ROW_BUTTONS))
+def test_queue_row_buttons_come_from_the_state_machine_and_each_is_accepted(
+    member: Callable[..., User], mds_a: MDS, status: str
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    _bring_to(passage, status, agent)
+    client = Client()
+    client.force_login(agent)
+    html = client.get(reverse("accueil:queue_rows")).content.decode()
+    shown = re.findall(r'name="action" value="(\w+)"', html)
+    assert shown == ROW_BUTTONS[status]
+    passage.refresh_from_db()
+    assert set(shown) <= set(allowed_actions(passage))
+    for action in shown:  # every button shown is one the service accepts
+        fresh = _arrive(mds_a, agent)
+        _bring_to(fresh, status, agent)
+        result = services.transition(
+            passage_id=fresh.pk, actor=agent, action=action, desk="Bureau 1"
+        )
+        assert result.status != status
+
+
+def test_the_queue_rows_template_does_not_re_encode_the_transitions() -> None:
+    source = (Path(settings.BASE_DIR) / "templates/accueil/_queue_rows.html").read_text()
+    assert "p.status ==" not in source
+    assert "row_buttons" in source
