@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Passage
-from mds.forms import IdempotentForm
+from mds.forms import IdempotentForm, add_service_error
 from mds.models import MDS, User
 
 from .models import (
@@ -132,28 +132,9 @@ def demarche_formset(extra: int = 0) -> type[forms.BaseFormSet[DemarcheForm]]:
     )
 
 
-#: Where a service error key lands in the session form (``None``: at the top of the form).
-_SERVICE_ERROR_FIELDS: dict[str, str | None] = {
-    "date": "date",
-    "duration_minutes": "duration_preset",
-    "origin": "origin",
-    "outcome": "outcome",
-    "usager": "usager",
-    "age_band": "age_band",
-    "next_appointment": "next_appointment",
-    "file_number": "file_number",
-    "faire_pour_reason": "faire_pour_reason",
-    "consent_recorded": "consent_recorded",
-    "demarches": None,
-    "passage": None,
-}
-
-
-def _messages_by_field(exc: ValidationError) -> dict[str | None, list[str]]:
-    """A service error as {field: messages}; errors without a field go under ``None``."""
-    if hasattr(exc, "error_dict"):
-        return {key: list(messages) for key, messages in exc.message_dict.items()}
-    return {None: list(exc.messages)}
+#: Service error keys that land elsewhere than the field of the same name (the rest, e.g.
+#: ``demarches`` or ``passage``, go to the top of the form when no field has their name).
+_SERVICE_ERROR_FIELDS: dict[str, str | None] = {"duration_minutes": "duration_preset"}
 
 
 class SessionForm(forms.Form):
@@ -272,10 +253,7 @@ class SessionForm(forms.Form):
         try:
             validate_session(**self._service_kwargs(data))
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                target = _SERVICE_ERROR_FIELDS.get(key)
-                for message in messages:
-                    self.add_error(target, message)
+            add_service_error(self, exc, fields=_SERVICE_ERROR_FIELDS)
         return data
 
     def _service_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -306,9 +284,7 @@ class SessionForm(forms.Form):
                 **self._service_kwargs(self.cleaned_data),
             )
         except ValidationError as exc:
-            for key, messages in _messages_by_field(exc).items():
-                for message in messages:
-                    self.add_error(_SERVICE_ERROR_FIELDS.get(key or ""), message)
+            add_service_error(self, exc, fields=_SERVICE_ERROR_FIELDS)
             return None
 
 
@@ -361,9 +337,7 @@ class UsagerForm(IdempotentForm):
         try:
             return create_usager(mds=self.mds, created_by=self.created_by, **self.cleaned_data)
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
+            add_service_error(self, exc)
             return None
 
 
@@ -430,7 +404,5 @@ class AtelierForm(forms.Form):
                 participants=list(data.get("participants") or ()),
             )
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
+            add_service_error(self, exc)
             return None

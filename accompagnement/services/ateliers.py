@@ -70,7 +70,7 @@ def record_atelier(
 
     ``age_counts`` keys are :class:`AgeBand` values or ``""`` (age not given); ``gender_counts``
     keys are :class:`~accompagnement.models.Gender` values or ``""``. Both must add up to the
-    same total. Idempotent on ``idempotency_key``.
+    same total. Idempotent on ``idempotency_key``: the same key with other content is refused.
     """
     require_role(animator, mds, SESSION_ROLE)
     errors = Errors()
@@ -130,4 +130,20 @@ def record_atelier(
             atelier.participants.set(named)
         return atelier
 
-    return create_once(Atelier, idempotency_key, create, same={"animator_id": animator.pk})[0]
+    same = {
+        "mds_id": mds.pk,
+        "animator_id": animator.pk,
+        "audience": audience,
+        "theme": theme,
+        "coop_theme": coop_theme,
+        "date": date,
+        "duration_minutes": duration_minutes,
+        **{name: by_age.get(name, 0) for name in ATELIER_AGE_FIELDS.values()},
+        **{name: by_gender.get(name, 0) for name in ATELIER_GENDER_FIELDS.values()},
+    }
+    named_ids = {usager.pk for usager in named}
+
+    def same_participants(found: Atelier) -> bool:
+        return set(found.participants.values_list("pk", flat=True)) == named_ids
+
+    return create_once(Atelier, idempotency_key, create, same=same, check=same_participants)[0]

@@ -7,15 +7,15 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accueil.services import Action, transition
+from mds.idempotency import create_once
 from rgpd.models import PurposeCode
 from rgpd.services import live_consent
 
@@ -54,10 +54,6 @@ if TYPE_CHECKING:
 #: How far ahead a next appointment may be set.
 MAX_NEXT_APPOINTMENT_DAYS = 366
 MAX_DEMARCHES = 20
-
-_IDEMPOTENCY_CONFLICT = gettext_lazy(
-    "Ce formulaire a déjà été enregistré par une autre personne ; rechargez la page."
-)
 
 
 def _check_faire_pour_consent(*, consent_recorded: bool, usager: Usager | None) -> str | None:
@@ -319,11 +315,22 @@ def _check_passage(passage: Passage, *, mds: MDS) -> None:
         )
 
 
-def _existing_session(key: uuid.UUID, mediator: User) -> MediationSession | None:
-    found = MediationSession.objects.filter(idempotency_key=key).first()
-    if found is not None and found.mediator_id != mediator.pk:
-        raise ValidationError(_IDEMPOTENCY_CONFLICT, code="idempotency_conflict")
-    return found
+def _demarche_facts(demarches: Sequence[_ResolvedDemarche | Demarche]) -> list[tuple[Any, ...]]:
+    """What a session's démarches say, comparable between a plan and saved rows."""
+    facts: list[tuple[Any, ...]] = []
+    for item in demarches:
+        if isinstance(item, Demarche):
+            acts = {act.pk for act in item.declared_acts.all()}
+            ids = (item.organisme_id, item.kind_of_help_id, item.right_id)
+        else:
+            acts = {act.pk for act in item.declared_acts}
+            ids = (
+                item.organisme.pk if item.organisme else None,
+                item.kind_of_help.pk,
+                item.right.pk if item.right else None,
+            )
+        facts.append((*ids, int(item.mode_of_help), frozenset(acts)))
+    return facts
 
 
 @transaction.atomic
@@ -347,14 +354,11 @@ def log_session(
 ) -> MediationSession:
     """Save a mediation session with its démarches and related-right suggestions.
 
-    Idempotent on ``idempotency_key``: a second submit of the same form returns the session
-    saved the first time (nothing is duplicated, nothing is lost). Closes the open follow-ups of
-    the same usager in this MDS.
+    Idempotent on ``idempotency_key`` (:func:`mds.idempotency.create_once`): a second submit of
+    the same form returns the session saved the first time; the same key with other content is
+    refused and nothing is written. Closes the open follow-ups of the same usager in this MDS.
     """
     require_role(mediator, mds, SESSION_ROLE)
-    existing = _existing_session(idempotency_key, mediator)
-    if existing is not None:
-        return existing
     plan = validate_session(
         mediator=mediator,
         mds=mds,
@@ -370,33 +374,56 @@ def log_session(
         faire_pour_reason=faire_pour_reason,
         consent_recorded=consent_recorded,
     )
-    if passage is not None:
-        _check_passage(passage, mds=mds)
-    try:
-        with transaction.atomic():
-            session = MediationSession.objects.create(
-                mds=mds,
-                mediator=mediator,
-                passage=passage,
-                idempotency_key=idempotency_key,
-                date=plan.date,
-                duration_minutes=plan.duration_minutes,
-                origin=plan.origin,
-                outcome=plan.outcome,
-                usager=plan.usager,
-                age_band=plan.age_band,
-                next_appointment=plan.next_appointment,
-                file_number=plan.file_number,
-                faire_pour_reason=plan.faire_pour_reason,
-                consent_recorded=plan.consent_recorded,
-            )
-    except IntegrityError:
-        # A concurrent submit of the same form won the race: return its session.
-        existing = _existing_session(idempotency_key, mediator)
-        if existing is None:
-            raise
-        return existing
 
+    def create() -> MediationSession:
+        if passage is not None:
+            _check_passage(passage, mds=mds)
+        return _save_session(plan, mediator=mediator, mds=mds, key=idempotency_key, passage=passage)
+
+    same = {
+        "mds_id": mds.pk,
+        "mediator_id": mediator.pk,
+        "passage_id": passage.pk if passage is not None else None,
+        "date": plan.date,
+        "duration_minutes": plan.duration_minutes,
+        "origin_id": plan.origin.pk,
+        "outcome_id": plan.outcome.pk,
+        "usager_id": plan.usager.pk if plan.usager is not None else None,
+        "age_band": plan.age_band,
+        "next_appointment": plan.next_appointment,
+        "file_number": plan.file_number,
+        "faire_pour_reason": plan.faire_pour_reason,
+        "consent_recorded": plan.consent_recorded,
+    }
+    planned = _demarche_facts(plan.demarches)
+
+    def same_demarches(found: MediationSession) -> bool:
+        return _demarche_facts(list(found.demarches.order_by("position"))) == planned
+
+    return create_once(MediationSession, idempotency_key, create, same=same, check=same_demarches)[
+        0
+    ]
+
+
+def _save_session(
+    plan: SessionPlan, *, mediator: User, mds: MDS, key: uuid.UUID, passage: Passage | None
+) -> MediationSession:
+    session = MediationSession.objects.create(
+        mds=mds,
+        mediator=mediator,
+        passage=passage,
+        idempotency_key=key,
+        date=plan.date,
+        duration_minutes=plan.duration_minutes,
+        origin=plan.origin,
+        outcome=plan.outcome,
+        usager=plan.usager,
+        age_band=plan.age_band,
+        next_appointment=plan.next_appointment,
+        file_number=plan.file_number,
+        faire_pour_reason=plan.faire_pour_reason,
+        consent_recorded=plan.consent_recorded,
+    )
     created: list[Demarche] = []
     for position, item in enumerate(plan.demarches):
         demarche = Demarche.objects.create(

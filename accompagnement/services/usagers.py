@@ -22,6 +22,19 @@ from .common import Errors, check_text, local_today, require_role
 if TYPE_CHECKING:
     from mds.models import MDS, User
 
+#: What a submitted profile says: a reused key must say the same to get the first profile back.
+_CONTENT_FIELDS = (
+    "mds_id",
+    "created_by_id",
+    "display_name",
+    "birth_year",
+    "age_band",
+    "gender",
+    "equipment",
+    "internet_at_home",
+    "languages",
+    "notes",
+)
 #: Roles that may create an usager profile.
 USAGER_CREATOR_ROLES: tuple[str, ...] = (Role.MEDIATEUR,)
 
@@ -43,7 +56,8 @@ def create_usager(
 ) -> Usager:
     """Create a light usager profile. The age band is derived from the birth year when known.
 
-    Idempotent on ``idempotency_key``: a double submit returns the profile created first."""
+    Idempotent on ``idempotency_key``: a double submit returns the profile created first; the
+    same key with other content (Back, edit, submit) is refused and nothing is written."""
     require_role(created_by, mds, *USAGER_CREATOR_ROLES)
     today = local_today()
     errors = Errors()
@@ -73,5 +87,5 @@ def create_usager(
         usager.save()
         return usager
 
-    same = {"mds_id": mds.pk, "created_by_id": created_by.pk, "display_name": usager.display_name}
+    same = {name: getattr(usager, name) for name in _CONTENT_FIELDS}
     return create_once(Usager, idempotency_key, create, same=same)[0]
