@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Max, Min, Q, QuerySet
 
+from mds.forms import parse_id
 from mds.permissions import scope
 from mds.roles import Role
 
@@ -51,6 +52,28 @@ def sessions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Mediation
 def usagers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Usager]:
     """Usager profiles a mediator may open (their MDS)."""
     return scope(Usager.objects.all(), user, Role.MEDIATEUR)
+
+
+#: How many people a search shows at most.
+MAX_SEARCH_RESULTS = 50
+
+
+def search_usagers(
+    queryset: QuerySet[Usager], query: str, *, limit: int = MAX_SEARCH_RESULTS
+) -> QuerySet[Usager]:
+    """The one usager search (mediator's list, vault, DPO): by name, or by number.
+
+    Empty query → nothing. The number goes through :func:`mds.forms.parse_id` ("²" or "٣" are
+    digits to ``str.isdigit()`` but not to ``int()``); the search box caps the length.
+    """
+    query = (query or "").strip()
+    if not query:
+        return queryset.none()
+    condition = Q(display_name__icontains=query)
+    pk = parse_id(query)
+    if pk is not None:
+        condition |= Q(pk=pk)
+    return queryset.filter(condition).order_by("display_name", "pk")[:limit]
 
 
 def follow_ups_due(*, mediator: User, today: dt.date) -> QuerySet[MediationSession]:

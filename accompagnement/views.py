@@ -131,13 +131,12 @@ def usager_list(request: HttpRequest) -> HttpResponse:
     mds = _mds(request)
     query = request.GET.get("q", "").strip()[:80]
     usagers = selectors.usagers_visible_to(request.user).filter(mds=mds)
-    if query:
-        usagers = usagers.filter(display_name__icontains=query)
-    return render(
-        request,
-        "accompagnement/usager_list.html",
-        {"usagers": usagers.order_by("display_name", "pk")[:50], "query": query},
+    found = (
+        selectors.search_usagers(usagers, query)
+        if query
+        else usagers.order_by("display_name", "pk")[: selectors.MAX_SEARCH_RESULTS]
     )
+    return render(request, "accompagnement/usager_list.html", {"usagers": found, "query": query})
 
 
 @role_required(Role.MEDIATEUR)

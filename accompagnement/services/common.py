@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mds.forms import parse_id
 from mds.permissions import can_act_in
 from mds.roles import Role
 
@@ -63,15 +64,16 @@ def require_role(user: User, mds: MDS, *roles: str) -> None:
 
 
 def as_id(value: Any) -> int | None:
-    """An id from an int, a numeric string or a model instance; ``None`` for garbage."""
+    """An id from an int, a numeric string or a model instance; ``None`` for garbage.
+
+    Strings go through :func:`mds.forms.parse_id`, the one id parser (ASCII digits only)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, models.Model):
         return int(value.pk)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, int):
+        return value
+    return parse_id(value) if isinstance(value, str) else None
 
 
 def resolve_reference(
