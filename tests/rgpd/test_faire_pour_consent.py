@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accompagnement.models import ModeOfHelp
 from accompagnement.services.sessions import log_session
-from mds.demo import seed_reference_data
+from demo.seed import seed_reference_data
 from mds.models import MDS
 from mds.roles import Role
 from rgpd.models import PurposeCode
