@@ -191,16 +191,18 @@ def test_forbidden_act_is_allowed_when_the_reference_data_allows_the_role(
 
 
 def test_inactive_forbidden_act_no_longer_refuses(mediator: User, mds_a: MDS) -> None:
+    kwargs = {
+        "demarches": [demarche("paiement_en_ligne", ModeOfHelp.FAIRE_POUR, "banque")],
+        "faire_pour_reason": "Handicap visuel",
+        "consent_recorded": True,
+    }
+    with pytest.raises(ValidationError) as refused:  # active: this démarche hits the act
+        log_session(mediator=mediator, mds=mds_a, **session_kwargs(**kwargs))
+    assert "forbidden_act" in str(refused.value.error_dict["demarches"][0].code)
     ForbiddenAct.objects.filter(code="carte_bancaire").update(is_active=False)
-    log_session(
-        mediator=mediator,
-        mds=mds_a,
-        **session_kwargs(
-            demarches=[demarche("paiement_en_ligne", ModeOfHelp.FAIRE_POUR, "banque")],
-            faire_pour_reason="Handicap visuel",
-            consent_recorded=True,
-        ),
-    )
+    session = log_session(mediator=mediator, mds=mds_a, **session_kwargs(**kwargs))
+    assert MediationSession.objects.filter(pk=session.pk).exists()
+    assert session.demarches.get().mode_of_help == ModeOfHelp.FAIRE_POUR
 
 
 @pytest.mark.parametrize("minutes", [0, -15, 481, 24 * 60])

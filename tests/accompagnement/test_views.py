@@ -274,3 +274,22 @@ def test_mediation_list_pages_use_a_constant_number_of_queries(mds_a: MDS, url_n
     for _ in range(8):
         grow()
     assert count() == before
+
+
+def test_only_the_sessions_mediator_closes_its_follow_up(mds_a: MDS) -> None:
+    author = make_member(Role.MEDIATEUR, mds_a)
+    session = log_session(
+        mediator=author,
+        mds=mds_a,
+        **session_kwargs(outcome=ref(Outcome, "a_poursuivre"), next_appointment=dt.date.today()),
+    )
+    url = reverse("accompagnement:follow_up_close", args=[session.pk])
+    colleague = _client(make_member(Role.MEDIATEUR, mds_a))
+    assert colleague.post(url).status_code == 404
+    session.refresh_from_db()
+    assert not session.follow_up_done
+    response = _client(author).post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accompagnement:mediateur_home")
+    session.refresh_from_db()
+    assert session.follow_up_done

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accueil import services
 from accueil.models import DailyTicketCounter, Passage, PassageEvent, Status
-from bench.loaddata import GENERATOR_EMAIL, Options, generate
+from bench.loaddata import DEFAULT_OPENING, GENERATOR_EMAIL, Options, generate
 from mds.models import MDS, User
 from mds.roles import Role
 from tests.accueil.factories import motive
@@ -60,7 +60,8 @@ def test_tiny_history_is_consistent_and_peaks_at_morning_opening() -> None:
     passages = generated()
     sites = MDS.objects.filter(code__in=["malpasse", "marignane"])
     assert sites.count() == 2
-    assert all(site.opening_periods.count() == 10 for site in sites)
+    opening_slots = 5 * len(DEFAULT_OPENING)  # Monday to Friday
+    assert all(site.opening_periods.count() == opening_slots for site in sites)
     # 10 open days (or 9 with a public holiday) x 2 MDS x ~5
     assert 60 <= len(passages) <= 140
     assert_consistent(passages)
