@@ -44,7 +44,8 @@ from .models import (
 )
 from .services.ateliers import record_atelier
 from .services.common import DemarcheInput
-from .services.sessions import MAX_DEMARCHES, log_session, validate_session
+from .services.demarches import MAX_DEMARCHES
+from .services.sessions import log_session, validate_session
 from .services.usagers import create_usager
 
 OTHER_DURATION = "autre"

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,15 +22,11 @@ from rgpd.services import live_consent
 from ..models import (
     AgeBand,
     Demarche,
-    ForbiddenAct,
-    KindOfHelp,
     MediationSession,
     ModeOfHelp,
-    Organisme,
     Origin,
     Outcome,
     RelatedRightCheck,
-    SocialRight,
     Usager,
 )
 from .common import (
@@ -45,7 +41,8 @@ from .common import (
     require_role,
     resolve_reference,
 )
-from .rules import forbidden_acts_hit, forbidden_message, suggest_related_rights
+from .demarches import ResolvedDemarche, demarche_facts, resolve_demarches
+from .rules import suggest_related_rights
 
 if TYPE_CHECKING:
     from accueil.models import Passage
@@ -53,7 +50,6 @@ if TYPE_CHECKING:
 
 #: How far ahead a next appointment may be set.
 MAX_NEXT_APPOINTMENT_DAYS = 366
-MAX_DEMARCHES = 20
 
 
 def _check_faire_pour_consent(*, consent_recorded: bool, usager: Usager | None) -> str | None:
@@ -79,15 +75,6 @@ def _check_faire_pour_consent(*, consent_recorded: bool, usager: Usager | None) 
 
 
 @dataclass(frozen=True)
-class _ResolvedDemarche:
-    organisme: Organisme | None
-    kind_of_help: KindOfHelp
-    mode_of_help: int
-    right: SocialRight | None
-    declared_acts: tuple[ForbiddenAct, ...]
-
-
-@dataclass(frozen=True)
 class SessionPlan:
     """A session that passed every rule, with its reference rows resolved (nothing saved)."""
 
@@ -101,91 +88,7 @@ class SessionPlan:
     file_number: str
     faire_pour_reason: str
     consent_recorded: bool
-    demarches: tuple[_ResolvedDemarche, ...]
-
-
-def _resolve_demarches(
-    demarches: Sequence[DemarcheInput], errors: Errors
-) -> list[_ResolvedDemarche]:
-    if not demarches:
-        errors.add("demarches", _("Ajoutez au moins une démarche."), "no_demarche")
-        return []
-    if len(demarches) > MAX_DEMARCHES:
-        errors.add(
-            "demarches",
-            _("Pas plus de %(max)d démarches par accompagnement.") % {"max": MAX_DEMARCHES},
-            "too_many_demarches",
-        )
-        return []
-    acts = list(ForbiddenAct.objects.filter(is_active=True))
-    acts_by_id = {act.pk: act for act in acts}
-    resolved: list[_ResolvedDemarche] = []
-    for index, item in enumerate(demarches, start=1):
-        prefix = _("Démarche n° %(n)d : ") % {"n": index}
-        local = Errors()
-        kind = resolve_reference(
-            KindOfHelp,
-            item.kind_of_help,
-            errors=local,
-            name="demarches",
-            unknown=_("type d'aide inconnu."),
-            prefix=prefix,
-        )
-        organisme = None
-        if item.organisme not in (None, ""):
-            organisme = resolve_reference(
-                Organisme,
-                item.organisme,
-                errors=local,
-                name="demarches",
-                unknown=_("organisme inconnu."),
-                prefix=prefix,
-            )
-        right = None
-        if item.right not in (None, ""):
-            right = resolve_reference(
-                SocialRight,
-                item.right,
-                errors=local,
-                name="demarches",
-                unknown=_("droit inconnu."),
-                prefix=prefix,
-            )
-        mode = item.mode_of_help
-        if isinstance(mode, bool) or mode not in ModeOfHelp.values:
-            local.add("demarches", prefix + _("mode d'aide inconnu."), "unknown_reference")
-        declared: list[ForbiddenAct] = []
-        for act_id in item.declared_acts:
-            act = acts_by_id.get(as_id(act_id) or -1)
-            if act is None:
-                local.add("demarches", prefix + _("acte inconnu."), "unknown_reference")
-            else:
-                declared.append(act)
-        if local.by_field:
-            for error in local.by_field["demarches"]:
-                errors.by_field.setdefault("demarches", []).append(error)
-            continue
-        assert kind is not None
-        for act in forbidden_acts_hit(
-            role=SESSION_ROLE,
-            organisme_id=organisme.pk if organisme else None,
-            kind_of_help_id=kind.pk,
-            right_id=right.pk if right else None,
-            mode_of_help=mode,
-            declared=declared,
-            acts=acts,
-        ):
-            errors.add("demarches", prefix + forbidden_message(act, SESSION_ROLE), "forbidden_act")
-        resolved.append(
-            _ResolvedDemarche(
-                organisme=organisme,
-                kind_of_help=kind,
-                mode_of_help=int(mode),
-                right=right,
-                declared_acts=tuple(declared),
-            )
-        )
-    return resolved
+    demarches: tuple[ResolvedDemarche, ...]
 
 
 def validate_session(
@@ -267,7 +170,7 @@ def validate_session(
 
     file_number = check_text(file_number, 60, "file_number", _("Numéro de dossier"), errors)
     reason = check_text(faire_pour_reason, 500, "faire_pour_reason", _("Motif"), errors)
-    resolved = _resolve_demarches(demarches, errors)
+    resolved = resolve_demarches(demarches, errors)
 
     if any(item.mode_of_help == ModeOfHelp.FAIRE_POUR for item in demarches):
         if not reason:
@@ -313,24 +216,6 @@ def _check_passage(passage: Passage, *, mds: MDS) -> None:
             {"passage": [_("Un accompagnement est déjà noté pour ce ticket.")]},
             code="passage_taken",
         )
-
-
-def _demarche_facts(demarches: Sequence[_ResolvedDemarche | Demarche]) -> list[tuple[Any, ...]]:
-    """What a session's démarches say, comparable between a plan and saved rows."""
-    facts: list[tuple[Any, ...]] = []
-    for item in demarches:
-        if isinstance(item, Demarche):
-            acts = {act.pk for act in item.declared_acts.all()}
-            ids = (item.organisme_id, item.kind_of_help_id, item.right_id)
-        else:
-            acts = {act.pk for act in item.declared_acts}
-            ids = (
-                item.organisme.pk if item.organisme else None,
-                item.kind_of_help.pk,
-                item.right.pk if item.right else None,
-            )
-        facts.append((*ids, int(item.mode_of_help), frozenset(acts)))
-    return facts
 
 
 @transaction.atomic
@@ -395,10 +280,10 @@ def log_session(
         "faire_pour_reason": plan.faire_pour_reason,
         "consent_recorded": plan.consent_recorded,
     }
-    planned = _demarche_facts(plan.demarches)
+    planned = demarche_facts(plan.demarches)
 
     def same_demarches(found: MediationSession) -> bool:
-        return _demarche_facts(list(found.demarches.order_by("position"))) == planned
+        return demarche_facts(list(found.demarches.order_by("position"))) == planned
 
     return create_once(MediationSession, idempotency_key, create, same=same, check=same_demarches)[
         0
