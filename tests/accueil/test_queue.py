@@ -426,7 +426,46 @@ def test_queue_row_buttons_come_from_the_state_machine_and_each_is_accepted(
         assert result.status != status
 
 
-def test_the_queue_rows_template_does_not_re_encode_the_transitions() -> None:
-    source = (Path(settings.BASE_DIR) / "templates/accueil/_queue_rows.html").read_text()
-    assert "p.status ==" not in source
-    assert "row_buttons" in source
+@pytest.mark.parametrize(
+    ("status", "buttons"),
+    [(Status.CALLED, ["start", "call", "requeue"]), (Status.IN_PROGRESS, ["finish"])],
+)
+def test_desk_buttons_come_from_the_state_machine(
+    member: Callable[..., User], mds_a: MDS, status: str, buttons: list[str]
+) -> None:
+    mediator = member(Role.MEDIATEUR, mds_a)
+    passage = _arrive(mds_a, member(Role.ACCUEIL, mds_a))
+    _bring_to(passage, status, mediator)
+    client = Client()
+    client.force_login(mediator)
+    html = client.get(reverse("accueil:desk")).content.decode()
+    current = html.split("card-body", 1)[1].split("</form>", 1)[0]
+    assert re.findall(r'name="action" value="(\w+)"', current) == buttons
+    passage.refresh_from_db()
+    assert set(buttons) <= set(allowed_actions(passage))
+
+
+@pytest.mark.parametrize("status", [Status.WAITING, Status.IN_PROGRESS, Status.DONE])
+def test_passage_page_offers_reorient_and_cancel_only_when_allowed(
+    member: Callable[..., User], mds_a: MDS, status: str
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    _bring_to(passage, status, agent)
+    client = Client()
+    client.force_login(agent)
+    html = client.get(reverse("accueil:passage", args=[passage.pk])).content.decode()
+    offered = set(re.findall(r'name="action" value="(\w+)"', html))
+    passage.refresh_from_db()
+    assert offered == {"reorient", "cancel"} & set(allowed_actions(passage))
+    assert bool(offered) == (status != Status.DONE)
+
+
+def test_the_accueil_templates_do_not_re_encode_the_transitions() -> None:
+    folder = Path(settings.BASE_DIR) / "templates/accueil"
+    for name in ("_queue_rows.html", "desk.html", "passage.html"):
+        source = (folder / name).read_text()
+        assert 'status == "called"' not in source and 'status == "waiting"' not in source, name
+        assert "is_active" not in source, name
+    assert "row_buttons" in (folder / "_queue_rows.html").read_text()
+    assert "desk_buttons" in (folder / "desk.html").read_text()
