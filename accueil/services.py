@@ -3,7 +3,8 @@
 Rules kept here and only here:
 - ticket numbers are per MDS and per local day, handed out by an atomic upsert so two tablets
   checking in at the same instant get two consecutive numbers;
-- a check-in carries a client token: a double submit returns the first passage;
+- a check-in carries a client token: a double submit returns the first passage, the same token
+  with other content is refused (the rule of ``mds.idempotency``);
 - status changes follow ``models.TRANSITIONS`` (the state machine templates read too through
   ``models.allowed_actions``); the server stamps every time;
 - only the MDS's own staff act on its queue (through ``mds.permissions``).
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mds.idempotency import refuse_if_changed
 from mds.models import MDS, User
 from mds.permissions import can_act_in
 from mds.selectors import is_open_at
@@ -169,14 +171,27 @@ def check_in(
         existing = Passage.objects.filter(client_token=client_token).first()
         if existing is None:
             raise
-        return _same_check_in(existing, mds)
+        return _same_check_in(existing, passage)
     return CheckIn(passage=passage, created=True)
 
 
-def _same_check_in(existing: Passage, mds: MDS) -> CheckIn:
-    if existing.mds_id != mds.pk:
+def _same_check_in(existing: Passage, passage: Passage) -> CheckIn:
+    """The first check-in of this form if the re-submission says the same; else refused."""
+    if existing.mds_id != passage.mds_id:
         raise ValidationError(_("Ce formulaire a déjà servi dans une autre MDS : recommencez."))
-    return CheckIn(passage=existing, created=False)
+    same = {name: getattr(passage, name) for name in _CHECK_IN_CONTENT}
+    return CheckIn(passage=refuse_if_changed(existing, same=same), created=False)
+
+
+#: What a check-in form says: the same token with other content is refused (mds.idempotency).
+_CHECK_IN_CONTENT = (
+    "motive_id",
+    "alias",
+    "has_appointment",
+    "appointment_with_id",
+    "priority",
+    "language_id",
+)
 
 
 @transaction.atomic

@@ -66,8 +66,18 @@ def _found(
     model: type[M], key: uuid.UUID, same: Mapping[str, Any], check: Callable[[M], bool] | None
 ) -> M | None:
     found = model._default_manager.filter(idempotency_key=key).first()
-    if found is None:
-        return None
+    if found is not None:
+        refuse_if_changed(found, same=same, check=check)
+    return found
+
+
+def refuse_if_changed(
+    found: M, *, same: Mapping[str, Any], check: Callable[[M], bool] | None = None
+) -> M:
+    """``found`` if it says what the re-submitted form says; else refuse with :data:`REUSED_FORM`.
+
+    The rule of :func:`create_once`, for a hot path that inserts first and only reads the first
+    record when the unique key says it exists (the check-in)."""
     differs = any(getattr(found, name) != value for name, value in same.items())
     if differs or (check is not None and not check(found)):
         raise ValidationError(_(REUSED_FORM), code="idempotency_conflict")
