@@ -17,9 +17,9 @@ from accueil.models import PassageEvent, Status
 from mds.demo import seed_reference_data
 from mds.models import MDS, User
 from mds.roles import Role
-from rgpd import rights
 from rgpd.models import JournalAction, JournalEntry, PurposeCode, Secret
-from rgpd.register import CATEGORIES, person_categories
+from rgpd.pages import rights
+from rgpd.pages.register import CATEGORIES, person_categories
 from tests.accompagnement.factories import MediationSessionFactory, UsagerFactory
 from tests.accueil.factories import PassageFactory
 from tests.rgpd.factories import make_consent, make_credential, make_document

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accompagnement.models import Usager
 from mds.models import MDS, User
 from mds.roles import Role
-from rgpd import services
 from rgpd.models import (
     JournalAction,
     JournalEntry,
@@ -24,6 +23,9 @@ from rgpd.models import (
     Secret,
     TemporaryCredential,
 )
+from rgpd.rules import VaultRefused
+from rgpd.selectors.reads import journal_read
+from rgpd.services import consents, credentials, documents, purge
 from rgpd.tasks import purge_expired_secrets
 from tests.accompagnement.factories import UsagerFactory
 from tests.rgpd.factories import PNG_BYTES, make_consent, make_credential, make_document
@@ -48,7 +50,7 @@ def _store(mediator: User, usager: Usager, **kwargs: object) -> TemporaryCredent
         "secret": "Secret-123",
     }
     values.update(kwargs)
-    return services.store_credential(actor=mediator, usager=usager, **values)  # type: ignore[arg-type]
+    return credentials.store_credential(actor=mediator, usager=usager, **values)  # type: ignore[arg-type]
 
 
 def _last(action: str) -> JournalEntry:
@@ -60,7 +62,7 @@ def _last(action: str) -> JournalEntry:
 def test_recording_a_consent_keeps_the_exact_text_hash_and_journals_it(
     mediator: User, usager: Usager
 ) -> None:
-    consent = services.record_consent(
+    consent = consents.record_consent(
         actor=mediator,
         usager=usager,
         purpose_code=PurposeCode.CREDENTIAL,
@@ -73,7 +75,7 @@ def test_recording_a_consent_keeps_the_exact_text_hash_and_journals_it(
 
 def test_unknown_purpose_is_refused_with_a_french_message(mediator: User, usager: Usager) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.record_consent(
+        consents.record_consent(
             actor=mediator,
             usager=usager,
             purpose_code="vendre-mes-donnees",
@@ -126,7 +128,7 @@ def test_reveal_with_a_reason_returns_the_secret_and_journals_it(
     mediator: User, usager: Usager
 ) -> None:
     credential = make_credential(usager, identifier="id-1", secret="pw-1")
-    revealed = services.reveal_credential(
+    revealed = credentials.reveal_credential(
         actor=mediator,
         credential=credential,
         reason=JournalReason.PERSON_PRESENT,
@@ -145,7 +147,7 @@ def test_reveal_with_a_reason_returns_the_secret_and_journals_it(
 def test_reveal_reason_must_come_from_the_list(mediator: User, usager: Usager) -> None:
     credential = make_credential(usager)
     with pytest.raises(ValidationError):
-        services.reveal_credential(
+        credentials.reveal_credential(
             actor=mediator, credential=credential, reason="curiosité", recently_reauthenticated=True
         )
 
@@ -153,8 +155,8 @@ def test_reveal_reason_must_come_from_the_list(mediator: User, usager: Usager) -
 def _assert_refused(
     mediator: User, credential: TemporaryCredential, code: str, *, reauth: bool = True
 ) -> None:
-    with pytest.raises(services.VaultRefused) as excinfo:
-        services.reveal_credential(
+    with pytest.raises(VaultRefused) as excinfo:
+        credentials.reveal_credential(
             actor=mediator,
             credential=credential,
             reason=JournalReason.ONGOING_PROCEDURE,
@@ -209,7 +211,7 @@ def test_reveal_when_the_journal_insert_fails_returns_no_secret(
         mock.patch.object(JournalEntry, "save", side_effect=DatabaseError("journal en panne")),
         pytest.raises(DatabaseError),
     ):
-        services.reveal_credential(
+        credentials.reveal_credential(
             actor=mediator,
             credential=credential,
             reason=JournalReason.PERSON_PRESENT,
@@ -221,7 +223,7 @@ def test_reveal_when_the_journal_insert_fails_returns_no_secret(
 
 def test_hand_over_reveal_is_journaled_as_a_hand_over(mediator: User, usager: Usager) -> None:
     credential = make_credential(usager)
-    services.reveal_credential(
+    credentials.reveal_credential(
         actor=mediator,
         credential=credential,
         reason=JournalReason.HAND_OVER,
@@ -236,7 +238,7 @@ def test_destroying_a_credential_shreds_ciphertext_and_wrapped_key(
     mediator: User, usager: Usager
 ) -> None:
     credential = make_credential(usager)
-    services.destroy_credential(actor=mediator, credential=credential)
+    credentials.destroy_credential(actor=mediator, credential=credential)
     secret = Secret.objects.get(pk=credential.secret_id)
     assert secret.is_shredded and not bytes(secret.payload) and secret.destroyed_at
     assert _last(JournalAction.DESTROY_SECRET).reason == JournalReason.HAND_OVER
@@ -248,7 +250,7 @@ def test_withdrawing_consent_destroys_what_depended_on_it_at_once(
     consent = make_consent(usager)
     credential = make_credential(usager, consent=consent)
     other = make_credential(usager)  # another consent: kept
-    assert services.withdraw_consent(actor=mediator, consent=consent) == 1
+    assert consents.withdraw_consent(actor=mediator, consent=consent) == 1
     assert Secret.objects.get(pk=credential.secret_id).is_shredded
     assert not Secret.objects.get(pk=other.secret_id).is_shredded
     assert _last(JournalAction.CONSENT_WITHDRAWN).target_id == str(consent.pk)
@@ -261,7 +263,7 @@ def test_withdrawing_consent_destroys_what_depended_on_it_at_once(
 
 def test_document_is_stored_encrypted_with_its_sniffed_type(mediator: User, usager: Usager) -> None:
     make_consent(usager, PurposeCode.DOCUMENT)
-    document = services.store_document(
+    document = documents.store_document(
         actor=mediator, usager=usager, kind="address", content=PNG_BYTES
     )
     assert document.content_type == "image/png"
@@ -283,7 +285,7 @@ def test_wrong_type_or_oversize_document_is_refused(
 ) -> None:
     make_consent(usager, PurposeCode.DOCUMENT)
     with pytest.raises(ValidationError) as excinfo:
-        services.store_document(actor=mediator, usager=usager, kind="other", content=content)
+        documents.store_document(actor=mediator, usager=usager, kind="other", content=content)
     assert message in str(excinfo.value)
     assert not ScannedDocument.objects.exists()
 
@@ -291,14 +293,14 @@ def test_wrong_type_or_oversize_document_is_refused(
 def test_document_ttl_beyond_30_days_is_refused(mediator: User, usager: Usager) -> None:
     make_consent(usager, PurposeCode.DOCUMENT)
     with pytest.raises(ValidationError):
-        services.store_document(
+        documents.store_document(
             actor=mediator, usager=usager, kind="other", content=PNG_BYTES, ttl_hours=721
         )
 
 
 def test_document_download_is_journaled(mediator: User, usager: Usager) -> None:
     document = make_document(usager)
-    downloaded = services.download_document(
+    downloaded = documents.download_document(
         actor=mediator,
         document=document,
         reason=JournalReason.ONGOING_PROCEDURE,
@@ -319,14 +321,14 @@ def test_purge_shreds_expired_and_unconsented_secrets_and_journals_it(usager: Us
         withdrawn_at=timezone.now()
     )
     alive = make_credential(usager)
-    report = services.purge_expired_secrets()
+    report = purge.purge_expired_secrets()
     assert (report.expired, report.without_consent) == (1, 1)
     for item in (expired, orphan):
         secret = Secret.objects.get(pk=item.secret_id)
         assert secret.is_shredded and not bytes(secret.payload)
     assert not Secret.objects.get(pk=alive.secret_id).is_shredded
     assert _last(JournalAction.PURGE_EXPIRED).target_id == "2"
-    assert services.purge_expired_secrets().total == 0  # idempotent
+    assert purge.purge_expired_secrets().total == 0  # idempotent
 
 
 def test_purge_task_calls_the_service(usager: Usager) -> None:
@@ -334,7 +336,7 @@ def test_purge_task_calls_the_service(usager: Usager) -> None:
 
 
 def test_journal_read_records_who_viewed_the_person(mediator: User, usager: Usager) -> None:
-    services.journal_read(actor=mediator, target=usager)
+    journal_read(actor=mediator, target=usager)
     entry = _last(JournalAction.VIEW_PERSON)
     assert (entry.target_type, entry.target_id, entry.mds_id) == (
         "usager",

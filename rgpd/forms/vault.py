@@ -1,4 +1,4 @@
-"""Forms of the vault (French labels; the services re-check every rule)."""
+"""Forms of the mediator's vault pages (French labels; the services re-check every rule)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from mds.forms import IdempotentForm
 
-from .models import (
+from ..models import (
     ConsentMethod,
     ConsentPurpose,
     CredentialService,
     DocumentKind,
     JournalReason,
 )
-from .services import (
-    DESTROY_REASONS,
-    REVEAL_REASONS,
+from ..retention import (
     credential_ttl_days,
     credential_ttl_max_days,
     document_ttl_hours,
     document_ttl_max_hours,
 )
+from ..rules import DESTROY_REASONS, REVEAL_REASONS
 
 BIG = {"class": "form-control form-control-lg"}
 BIG_SELECT = {"class": "form-select form-select-lg"}
@@ -163,30 +162,3 @@ class DestroyForm(forms.Form):
         initial=JournalReason.HAND_OVER,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Prénom, pseudonyme ou numéro"),
-        required=False,
-        max_length=80,
-        widget=forms.TextInput(attrs={**BIG, "type": "search"}),
-    )
-
-
-class EraseForm(forms.Form):
-    confirm = forms.CharField(
-        label=_("Pour confirmer, tapez le numéro de la personne"),
-        max_length=20,
-        widget=forms.TextInput(attrs={**BIG, "inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    def __init__(self, *args: Any, expected: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.expected = str(expected)
-
-    def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip()
-        if value != self.expected:
-            raise forms.ValidationError(_("Le numéro ne correspond pas : rien n'a été effacé."))
-        return value

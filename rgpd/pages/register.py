@@ -17,15 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Case, Model, Q, Value, When
 
+from accompagnement.models import Usager
 from mds.roles import Role
 
-if TYPE_CHECKING:
-    from accompagnement.models import Usager
+from .. import retention as retention_table
 
 
 class Erase(StrEnum):
@@ -55,7 +55,8 @@ class Category:
     fields: tuple[str, ...]  # exported fields ("a__b" follows relations)
     purpose: str
     legal_basis: str
-    retention: str
+    #: Row of :data:`rgpd.retention.RETENTION` (``None``: see ``retention_note`` alone).
+    retention_key: str | None
     access: tuple[str, ...]  # roles
     erase: Erase
     #: Q selecting the rows about a person; ``None`` for categories not about a helped person.
@@ -64,6 +65,18 @@ class Category:
     replace: Mapping[str, Any] = field(default_factory=dict)
     encrypted: bool = False
     note: str = ""
+    #: Said after the duration ("détruits au retrait du consentement"), or the whole text.
+    retention_note: str = ""
+
+    @property
+    def retention(self) -> str:
+        """The duration in force, read from the retention table (and the operator's settings)
+        each time: the register never shows a duration the code does not apply."""
+        if self.retention_key is None:
+            return self.retention_note
+        text = retention_table.describe(self.retention_key)
+        text = text[0].upper() + text[1:]
+        return f"{text} ; {self.retention_note}." if self.retention_note else f"{text}."
 
     @property
     def model_class(self) -> type[Model]:
@@ -124,7 +137,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         purpose="Retrouver la personne d'un accompagnement à l'autre ; statistiques anonymes.",
         legal_basis=PUBLIC_INTEREST,
-        retention="3 ans après le dernier accompagnement, puis anonymisation.",
+        retention_key="person",
         access=(Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.DPO),
         erase=Erase.UPDATE,
         person=lambda usager: Q(pk=usager.pk),
@@ -149,7 +162,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         purpose="Suivre les démarches faites avec la personne ; bilan d'activité.",
         legal_basis=PUBLIC_INTEREST,
-        retention="3 ans, puis anonymisation (les chiffres agrégés restent).",
+        retention_key="person",
         access=(*MEDIATION, Role.DIRECTION),
         erase=Erase.UPDATE,
         person=lambda usager: Q(usager=usager),
@@ -162,7 +175,8 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("id", "session_id", "organisme__label", "kind_of_help__label", "mode_of_help"),
         purpose="Savoir quelles démarches ont été faites et comment (faire avec, faire pour).",
         legal_basis=PUBLIC_INTEREST,
-        retention="Comme l'accompagnement.",
+        retention_key=None,
+        retention_note="Comme l'accompagnement.",
         access=(*MEDIATION, Role.DIRECTION),
         erase=Erase.KEEP,
         person=lambda usager: Q(session__usager=usager),
@@ -175,7 +189,8 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("atelier_id", "atelier__date", "atelier__theme"),
         purpose="Suivre la participation d'une personne aux ateliers collectifs.",
         legal_basis=PUBLIC_INTEREST,
-        retention="3 ans ; les effectifs anonymes de l'atelier restent.",
+        retention_key="person",
+        retention_note="les effectifs anonymes de l'atelier restent",
         access=MEDIATION,
         erase=Erase.DELETE,
         person=lambda usager: Q(usager=usager),
@@ -187,8 +202,10 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("id", "day", "arrived_at", "motive__label", "alias", "status", "cancel_reason"),
         purpose="Organiser l'accueil et la file d'attente ; mesurer l'attente.",
         legal_basis=PUBLIC_INTEREST,
-        retention="Prénom ou pseudonyme effacé en fin de journée d'accueil (issue ultérieure) ; "
-        "passages anonymes gardés 3 ans pour les statistiques.",
+        retention_key="passage_alias",
+        retention_note="passages anonymes gardés "
+        + retention_table.describe("passage")
+        + " pour les statistiques",
         access=(Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.DPO),
         erase=Erase.UPDATE,
         person=lambda usager: Q(mediation_session__usager=usager),
@@ -201,7 +218,8 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("id", "passage_id", "at", "from_status", "to_status", "note"),
         purpose="Horodater l'accueil (attente, prise en charge).",
         legal_basis=PUBLIC_INTEREST,
-        retention="Comme le passage.",
+        retention_key=None,
+        retention_note="Comme le passage.",
         access=(Role.ACCUEIL, Role.SECRETARIAT, Role.DPO),
         erase=Erase.UPDATE,
         person=lambda usager: Q(passage__mediation_session__usager=usager),
@@ -224,7 +242,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         purpose="Prouver le consentement donné (texte exact, date, témoin) et son retrait.",
         legal_basis="Obligation de prouver le consentement (art. 7.1 RGPD)",
-        retention="Durée du consentement, puis 5 ans comme preuve (prescription).",
+        retention_key="consent_proof",
         access=MEDIATION,
         erase=Erase.WITHDRAW,
         person=lambda usager: Q(usager=usager),
@@ -238,7 +256,8 @@ CATEGORIES: tuple[Category, ...] = (
         purpose="Finir une démarche en ligne sur plusieurs jours sans que la personne "
         "doive retenir ses identifiants ; les lui remettre.",
         legal_basis=CONSENT,
-        retention="7 jours par défaut, 30 jours au plus ; détruits au retrait du consentement.",
+        retention_key="credential_ttl",
+        retention_note="détruits au retrait du consentement",
         access=(Role.MEDIATEUR,),
         erase=Erase.DESTROY,
         person=lambda usager: Q(usager=usager),
@@ -253,7 +272,8 @@ CATEGORIES: tuple[Category, ...] = (
         purpose="Transmettre un justificatif pour une démarche sans photo sur un téléphone "
         "personnel.",
         legal_basis=CONSENT,
-        retention="72 heures par défaut, 30 jours au plus ; détruits au retrait du consentement.",
+        retention_key="document_ttl",
+        retention_note="détruits au retrait du consentement",
         access=(Role.MEDIATEUR,),
         erase=Erase.DESTROY,
         person=lambda usager: Q(usager=usager),
@@ -267,7 +287,7 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("id", "action_time", "object_repr", "change_message"),
         purpose="Tracer les modifications faites dans l'administration.",
         legal_basis=LEGAL_OBLIGATION,
-        retention="12 mois.",
+        retention_key="admin_log",
         access=(Role.ADMIN, Role.DPO),
         erase=Erase.UPDATE,
         person=_admin_log,
@@ -280,7 +300,7 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("seq", "created_at", "actor__email", "action", "reason"),
         purpose="Savoir qui a consulté ou modifié quelle donnée personnelle, et pourquoi.",
         legal_basis=LEGAL_OBLIGATION,
-        retention="12 mois (6 à 12 mois selon la CNIL), rotation avec point de contrôle.",
+        retention_key="journal",
         access=(Role.DPO,),
         erase=Erase.KEEP,
         person=lambda usager: Q(target_type="usager", target_id=str(usager.pk)),
@@ -293,7 +313,7 @@ CATEGORIES: tuple[Category, ...] = (
         fields=("email", "first_name", "last_name"),
         purpose="Authentifier les agents, attribuer les rôles par MDS.",
         legal_basis="Exécution de la mission et gestion du personnel (art. 6.1.e RGPD)",
-        retention="Durée de l'affectation, puis désactivation ; suppression après 12 mois.",
+        retention_key="agent_account",
         access=(Role.ADMIN, Role.DPO),
         erase=Erase.KEEP,
         note="Les agents exercent leurs droits auprès de l'administrateur.",

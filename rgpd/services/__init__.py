@@ -1,0 +1,21 @@
+"""The vault's writes: consents, temporary credentials, scanned documents, purge.
+
+Every write is keyword-only, checks who may do it, runs in one transaction and journals itself
+in that transaction (:func:`rgpd.journal.record`): if the journal write fails, the action fails.
+Refusals of a reveal or a download are journaled too, in their own transaction, then raised as
+:class:`rgpd.rules.VaultRefused`. Secrets never appear in an exception, a log line or the journal.
+
+One module per idea: :mod:`.consents`, :mod:`.credentials`, :mod:`.documents`, :mod:`.purge`
+(and :mod:`.secrets`, what credentials and documents share). Reads are in :mod:`rgpd.selectors`,
+durations in :mod:`rgpd.retention`.
+
+The names below stay importable from ``rgpd.services`` for the callers outside ``rgpd`` written
+before the split (``accompagnement``, ``mds.demo``); new code imports from the module that
+defines them.
+"""
+
+from ..demo import seed_consent_purposes
+from ..selectors.consents import live_consent
+from ..selectors.reads import journal_read
+
+__all__ = ["journal_read", "live_consent", "seed_consent_purposes"]
