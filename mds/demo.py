@@ -85,11 +85,11 @@ def seed_reference_data() -> None:
 
     from accompagnement.reference import seed_reference_data as seed_accompagnement
     from accueil.reference import seed_reference_data as seed_accueil
-    from rgpd.services import seed_consent_purposes
+    from rgpd.demo import seed_demo_reference
 
     seed_accueil(apps)
     seed_accompagnement(apps, None)
-    seed_consent_purposes()
+    seed_demo_reference()
 
 
 @transaction.atomic

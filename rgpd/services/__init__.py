@@ -10,12 +10,11 @@ One module per idea: :mod:`.consents`, :mod:`.credentials`, :mod:`.documents`, :
 durations in :mod:`rgpd.retention`.
 
 The names below stay importable from ``rgpd.services`` for the callers outside ``rgpd`` written
-before the split (``accompagnement``, ``mds.demo``); new code imports from the module that
+before the split (``accompagnement``); new code imports from the module that
 defines them.
 """
 
-from ..demo import seed_consent_purposes
 from ..selectors.consents import live_consent
 from ..selectors.reads import journal_read
 
-__all__ = ["journal_read", "live_consent", "seed_consent_purposes"]
+__all__ = ["journal_read", "live_consent"]
