@@ -171,7 +171,10 @@ def value(key: str) -> int:
 
 def duration_text(amount: int, unit: Unit) -> str:
     one, many = UNIT_LABELS[unit]
-    return f"{amount} {one if amount == 1 else many}"
+    text = f"{amount} {one if amount == 1 else many}"
+    if unit == "hours" and amount >= 48 and amount % 24 == 0:
+        text = f"{text} ({duration_text(amount // 24, 'days')})"
+    return text
 
 
 def describe(key: str) -> str:
@@ -205,3 +208,23 @@ def document_ttl_max_hours() -> int:
 
 def journal_retention_months() -> int:
     return value("journal")
+
+
+def markdown_table() -> str:
+    """The table of ``docs/rgpd.md`` (defaults, not the settings in force): a test keeps the
+    docs equal to it. Regenerate with ``python manage.py shell -c "from rgpd.retention import
+    markdown_table; print(markdown_table())"`` (one line).
+    """
+    lines = [
+        "| donnée | durée par défaut | réglage | référence |",
+        "|---|---|---|---|",
+    ]
+    for item in RETENTION:
+        text = duration_text(item.default, item.unit)
+        if item.after:
+            text = f"{text} {item.after}"
+        if item.then:
+            text = f"{text}, {item.then}"
+        setting = f"`{item.setting}`" if item.setting else "—"
+        lines.append(f"| {item.label} | {text} | {setting} | {item.legal_source} |")
+    return "\n".join(lines)

@@ -21,6 +21,7 @@ from ..retention import (
     credential_ttl_max_days,
     document_ttl_hours,
     document_ttl_max_hours,
+    duration_text,
 )
 from ..rules import DESTROY_REASONS, REVEAL_REASONS
 
@@ -95,6 +96,11 @@ class CredentialForm(IdempotentForm):
         return value
 
 
+def _max_days() -> str:
+    """The documents' maximum in days, as said to the mediator ("30 jours")."""
+    return duration_text(document_ttl_max_hours() // 24, "days")
+
+
 class DocumentForm(IdempotentForm):
     kind = forms.ChoiceField(
         label=_("Type de document"),
@@ -125,17 +131,18 @@ class DocumentForm(IdempotentForm):
         field = self.fields["ttl_hours"]
         field.initial = document_ttl_hours()
         field.widget.attrs["max"] = document_ttl_max_hours()
-        field.help_text = _("%(default)d heures par défaut, %(max)d au plus (30 jours).") % {
+        field.help_text = _("%(default)d heures par défaut, %(max)d au plus (%(days)s).") % {
             "default": document_ttl_hours(),
             "max": document_ttl_max_hours(),
+            "days": _max_days(),
         }
 
     def clean_ttl_hours(self) -> int:
         value = int(self.cleaned_data["ttl_hours"])
         if value > document_ttl_max_hours():
             raise forms.ValidationError(
-                _("Au plus %(max)d heures (30 jours) : le coffre ne garde rien plus longtemps.")
-                % {"max": document_ttl_max_hours()}
+                _("Au plus %(max)d heures (%(days)s) : le coffre ne garde rien plus longtemps.")
+                % {"max": document_ttl_max_hours(), "days": _max_days()}
             )
         return value
 
