@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Model, Q, Value, When
 
 from accompagnement.models import Usager
@@ -111,8 +112,6 @@ def _cancel_reason_erased() -> Any:
 
 
 def _admin_log(usager: Usager) -> Q:
-    from django.contrib.contenttypes.models import ContentType
-
     content_type = ContentType.objects.get_for_model(type(usager))
     return Q(content_type=content_type, object_id=str(usager.pk))
 

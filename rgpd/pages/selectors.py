@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accompagnement.models import Usager
+from mds.forms import parse_id
 from mds.models import User
 from mds.permissions import scope
 from mds.roles import Role
@@ -35,8 +36,9 @@ def search_usagers(
     if not query:
         return queryset.none()
     condition = Q(display_name__icontains=query)
-    if query.isdigit():
-        condition |= Q(pk=int(query))
+    pk = parse_id(query)  # ASCII digits only: "²".isdigit() is true but int("²") fails
+    if pk is not None:
+        condition |= Q(pk=pk)
     return queryset.filter(condition).order_by("display_name", "pk")[:limit]
 
 
