@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from rgpd.personal_data import register_personal_data
 from rgpd.registry import register_read_action
+
+from .personal_data import CATEGORIES
 
 
 class AccompagnementConfig(AppConfig):
@@ -9,5 +12,6 @@ class AccompagnementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The vault journals reads of a person's page without importing this app (layers).
+        # rgpd sits below this app (layers): it learns about our tables by registration.
         register_read_action("accompagnement.Usager", action="view_person", target_type="usager")
+        register_personal_data(*CATEGORIES)

@@ -5,7 +5,7 @@ This is the one place where a retention duration is written. Everything else rea
 - the vault services and forms (:func:`value`: default and maximum time-to-live);
 - the purges (:func:`rgpd.services.purge.purge_expired_secrets` through the secrets' expiry,
   the journal rotation through ``JOURNAL_RETENTION_MONTHS``);
-- the processing register (:mod:`rgpd.pages.register`: each category names its row here, and
+- the processing register (:mod:`rgpd.personal_data`: each category names its row here, and
   its text is built by :func:`describe` at display time, so an operator's setting shows there);
 - the docs: the table of ``docs/rgpd.md`` is checked against :data:`RETENTION` by a test, and so
   are the defaults quoted in the README and in ``mds/settings/base.py``.

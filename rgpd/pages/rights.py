@@ -1,7 +1,7 @@
 """Data-subject rights, for the DPO: export everything about a person, erase (anonymise) them.
 
-Both walk :data:`rgpd.pages.register.CATEGORIES`: what is exported and how each table is erased is
-declared there once. Both are journaled (pseudonymous identifiers only).
+Both walk the categories registered in :mod:`rgpd.personal_data`: what is exported and how each
+table is erased is declared there once. Both are journaled (pseudonymous identifiers only).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from ..models import (
     ScannedDocument,
     TemporaryCredential,
 )
+from ..personal_data import Category, Erase, person_categories
 from ..services.consents import withdraw_consent
 from ..services.secrets import destroy_item
-from .register import Category, Erase, person_categories
 
 RIGHTS_ROLE = Role.DPO
 

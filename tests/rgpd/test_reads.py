@@ -43,3 +43,8 @@ def test_journal_read_records_who_viewed_the_person(mediator: User, usager: Usag
         str(usager.pk),
         usager.mds_id,
     )
+
+
+def test_a_model_nobody_registered_cannot_be_journaled_as_a_read(mediator: User) -> None:
+    with pytest.raises(LookupError, match="register_read_action"):
+        journal_read(actor=mediator, target=mediator)

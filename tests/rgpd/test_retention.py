@@ -21,7 +21,7 @@ from rgpd import journal, retention
 from rgpd.forms.vault import CredentialForm, DocumentForm
 from rgpd.models import ConsentText, PurposeCode
 from rgpd.pages import rights
-from rgpd.pages.register import CATEGORIES, by_key
+from rgpd.personal_data import by_key, categories
 from rgpd.services import credentials
 from tests.accompagnement.factories import UsagerFactory
 from tests.rgpd.factories import make_consent
@@ -139,7 +139,7 @@ def test_forms_say_the_durations_in_force(settings: SettingsWrapper) -> None:
 
 
 def test_every_register_category_reads_a_row_of_the_table() -> None:
-    for category in CATEGORIES:
+    for category in categories():
         if category.retention_key is not None:
             retention.row(category.retention_key)  # KeyError if unknown
         assert category.retention, category.key

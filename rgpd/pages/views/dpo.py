@@ -21,10 +21,10 @@ from mds.roles import Role
 
 from ... import journal
 from ...forms.dpo import EraseForm, SearchForm
+from ...personal_data import categories
 from ...selectors.journal import journal_for_dpo
 from ...selectors.vault import live_secret_counts
 from .. import rights, selectors
-from ..register import CATEGORIES
 from . import no_store, request_user
 
 DPO = Role.DPO
@@ -103,7 +103,7 @@ def person_erase(request: HttpRequest, usager_id: int) -> HttpResponse:
 
 @role_required(DPO)
 def register(request: HttpRequest) -> HttpResponse:
-    return render(request, "rgpd/register.html", {"categories": CATEGORIES})
+    return render(request, "rgpd/register.html", {"categories": categories()})
 
 
 @role_required(DPO)
