@@ -52,6 +52,8 @@ class VaultRefused(PermissionDenied):
         JournalReason.REFUSED_NO_REAUTH: "Confirmez d'abord votre identité (ré-authentification "
         "récente requise).",
         JournalReason.REFUSED_OTHER_MDS: "Ce secret appartient à une autre MDS.",
+        JournalReason.REFUSED_NO_ROLE: "Le coffre est réservé aux médiateurs de la MDS de la "
+        "personne.",
     }
 
     def __init__(self, reason: str) -> None:

@@ -213,6 +213,7 @@ def test_reveal_by_a_role_without_vault_rights_is_403_and_journaled(
         response = client.get(url)
     assert response.status_code == 403
     assert "pas-pour-toi" not in response.content.decode()
+    assert "réservé aux médiateurs" in response.content.decode()
     _assert_one_refusal(
         actor=user,
         target_type="credential",
