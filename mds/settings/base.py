@@ -229,15 +229,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")
-# How long the vault keeps things (CNIL: keep a person's identifiers only as long as needed).
-VAULT_CREDENTIAL_TTL_DAYS = env.int("VAULT_CREDENTIAL_TTL_DAYS", default=7)
-VAULT_CREDENTIAL_TTL_MAX_DAYS = env.int("VAULT_CREDENTIAL_TTL_MAX_DAYS", default=30)
-VAULT_DOCUMENT_TTL_HOURS = env.int("VAULT_DOCUMENT_TTL_HOURS", default=72)
-VAULT_DOCUMENT_TTL_MAX_HOURS = env.int("VAULT_DOCUMENT_TTL_MAX_HOURS", default=720)
 VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# Audit journal kept 12 months (CNIL: 6 to 12 months for access logs), then rotated with a
-# checkpoint by rgpd.journal.rotate_journal (task rgpd.rotate_journal).
-JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=12)
+# How long things are kept: defaults, bounds and legal sources live in ONE table,
+# rgpd/retention.py (the processing register and docs/rgpd.md come from it). An environment
+# variable of the same name overrides a default; unset, the setting stays absent here and the
+# table's default applies (rgpd.retention.value). The journal is rotated with a checkpoint by
+# rgpd.journal.rotate_journal (task rgpd.rotate_journal).
+RETENTION_SETTINGS = (
+    "VAULT_CREDENTIAL_TTL_DAYS",
+    "VAULT_CREDENTIAL_TTL_MAX_DAYS",
+    "VAULT_DOCUMENT_TTL_HOURS",
+    "VAULT_DOCUMENT_TTL_MAX_HOURS",
+    "JOURNAL_RETENTION_MONTHS",
+)
+globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in env.ENVIRON})
 
 # --- logging: to stdout, never request bodies ---
 LOGGING = {
