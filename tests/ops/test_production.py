@@ -47,9 +47,7 @@ def _prod_env(database_url: str, static_root: Path, **extra: str) -> dict[str, s
 
 def _test_database_url() -> str:
     db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Server:
@@ -92,7 +90,8 @@ class Server:
         try:
             conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            headers_ = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers_, response.read()
         finally:
             conn.close()
 
@@ -160,7 +159,7 @@ def test_gunicorn_with_production_settings_serves_login_static_and_health(
     status, headers, body = production.get("/compte/login/", HTTPS)
     assert status == 200, body[:2000]
     assert "Connexion" in body.decode()
-    match = re.search(rb'/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css', body)
+    match = re.search(rb"/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", body)
     assert match, "the login page links the hashed stylesheet"
 
     status, headers, body = production.get(
@@ -181,9 +180,7 @@ def test_a_database_that_never_answers_gives_healthz_json_within_the_connect_tim
     static_root: Path, tmp_path: Path
 ) -> None:
     with silent_server() as port:
-        env = _prod_env(
-            f"postgres://mds@127.0.0.1:{port}/mds", static_root, DB_CONNECT_TIMEOUT="2"
-        )
+        env = _prod_env(f"postgres://mds@127.0.0.1:{port}/mds", static_root, DB_CONNECT_TIMEOUT="2")
         server = Server(env, tmp_path / "gunicorn.log")
         try:
             for cookies in ("", "__Host-sessionid=abcdef0123456789; __Host-csrftoken=x"):
@@ -208,7 +205,7 @@ def test_database_down_gives_one_traceback_then_one_line_per_failure(
     server = Server(env, log)
     try:
         cookie = {**HTTPS, "Cookie": "__Host-sessionid=abcdef0123456789"}
-        status, headers, body = server.get("/healthz", {"Cookie": cookie["Cookie"]})
+        status, _, body = server.get("/healthz", {"Cookie": cookie["Cookie"]})
         assert status == 503 and json.loads(body)["database"]["ok"] is False
         for _ in range(4):
             status, _, body = server.get("/compte/login/", cookie)
