@@ -64,5 +64,9 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_bench
 bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/checkin.py $(BENCH_ARGS)
 
+## make bench-queue: bytes per poll of the waiting list at 100 present (bench/queue_poll.py)
+bench-queue: install
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/queue_poll.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
