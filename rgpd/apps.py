@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RgpdConfig(AppConfig):
     name = "rgpd"
     verbose_name = "RGPD"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks, journal  # noqa: F401  (checks: registers the system checks)
+
+        # Every migrate (owner role) writes JOURNAL_RETENTION_MONTHS where the trigger reads it.
+        post_migrate.connect(journal.sync_retention_guard, sender=self)

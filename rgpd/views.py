@@ -437,6 +437,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "rgpd/home.html",
         {
             "report": report,
+            # The signed head to keep outside the database (verify_journal --expect).
+            "head": journal.sign_head(report.head_seq, report.head_hash) if report.ok else None,
             "counts": selectors.live_secret_counts(),
             "search_form": SearchForm(),
         },

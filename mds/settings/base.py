@@ -238,6 +238,8 @@ VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024
 # Audit journal kept 12 months (CNIL: 6 to 12 months for access logs), then rotated with a
 # checkpoint by rgpd.journal.rotate_journal (task rgpd.rotate_journal).
 JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=12)
+# HMAC keys of the journal chain, "kid:base64key,...", newest last (rgpd/journal_keys.py).
+JOURNAL_KEYS: str = env.str("JOURNAL_KEYS", default="")
 
 # --- logging: to stdout, never request bodies ---
 LOGGING = {
