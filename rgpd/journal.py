@@ -4,8 +4,8 @@ export the signed head.
 Chaining: each entry's ``hash`` is the HMAC-SHA256, under the journal key named by its ``kid``
 (``JOURNAL_KEYS``, :mod:`rgpd.journal_keys`), of its canonical form
 (:meth:`rgpd.models.JournalEntry.canonical`), which includes ``seq``, ``kid`` and the previous
-entry's hash. Entries written before the key existed (``kid`` empty, plain SHA-256) are accepted
-only as a prefix of the chain: an unkeyed entry after a keyed one is a rewrite without the key.
+entry's hash. An entry without ``kid`` (plain SHA-256, the form before the key) is refused:
+migration 0008 re-signed the entries written before it, after verifying them.
 Writers are serialised by a PostgreSQL transaction-level advisory lock taken before
 reading the head of the chain, so concurrent writers never fork it; the lock is released when
 the caller's transaction ends.
@@ -141,8 +141,7 @@ def record(
 class ChainReport:
     """Result of :func:`verify_chain`; ``broken_id`` is the first entry that does not verify.
 
-    ``head_seq``/``head_hash`` are the last verified entry (or the checkpoint/genesis);
-    ``unkeyed`` counts the legacy entries (before the journal key) still in the chain.
+    ``head_seq``/``head_hash`` are the last verified entry (or the checkpoint/genesis).
     """
 
     count: int
@@ -151,7 +150,6 @@ class ChainReport:
     broken_seq: int | None = None
     problem: str = ""
     head_seq: int = 0
-    unkeyed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -165,13 +163,13 @@ def _entries(chunk_size: int, upto_seq: int | None) -> Iterator[JournalEntry]:
     return qs.iterator(chunk_size=chunk_size)
 
 
-def _entry_problem(entry: JournalEntry, expected_seq: int, prev_hash: str, keyed: bool) -> str:
+def _entry_problem(entry: JournalEntry, expected_seq: int, prev_hash: str) -> str:
     if entry.seq != expected_seq:
         return f"numéro {entry.seq} au lieu de {expected_seq} (entrée retirée ou ajoutée)"
     if entry.prev_hash != prev_hash:
         return "l'empreinte précédente ne correspond pas (chaîne rompue)"
-    if keyed and not entry.kid:
-        return "entrée non signée après des entrées signées (réécrite sans la clé du journal)"
+    if not entry.kid:
+        return "entrée non signée (réécrite sans la clé du journal)"
     try:
         computed = entry.compute_hash()
     except journal_keys.UnknownJournalKeyError:
@@ -211,7 +209,8 @@ def verify_chain(
     """Walk the journal in order from the latest checkpoint (or the genesis), recomputing MACs.
 
     ``expect=(seq, hash)`` is a head exported earlier (:func:`export_head`): the entry ``seq``
-    must still be there with that hash, else entries up to it were lost or rewritten.
+    must still be there with that hash, else entries up to it were lost or rewritten. A head
+    already rotated away is refused (export daily: a recent head always exists).
     ``retention_months`` defaults to ``JOURNAL_RETENTION_MONTHS`` (give the retention in force
     at the latest rotation if it was raised since).
     """
@@ -219,8 +218,7 @@ def verify_chain(
     expected_seq, prev_hash = (
         (checkpoint.last_seq + 1, checkpoint.last_hash) if checkpoint else (1, GENESIS_HASH)
     )
-    count = unkeyed = 0
-    keyed = False
+    count = 0
     rotation: JournalEntry | None = None
 
     def broken(problem: str, entry: JournalEntry | None = None) -> ChainReport:
@@ -231,21 +229,16 @@ def verify_chain(
             broken_seq=entry.seq if entry else None,
             problem=problem,
             head_seq=expected_seq - 1,
-            unkeyed=unkeyed,
         )
 
-    if (
-        expect is not None
-        and checkpoint is not None
-        and expect[0] <= checkpoint.last_seq
-        and (expect[0] != checkpoint.last_seq or expect[1] != checkpoint.last_hash)
-    ):
+    if expect is not None and checkpoint is not None and expect[0] <= checkpoint.last_seq:
+        # Even when it matches the checkpoint: whoever cut there chose to match it.
         return broken(
             f"l'entrée attendue n° {expect[0]} a été retirée par une rotation : elle ne "
             "prouve plus rien, utilisez une tête exportée plus récente"
         )
     for entry in _entries(chunk_size, upto_seq):
-        problem = _entry_problem(entry, expected_seq, prev_hash, keyed)
+        problem = _entry_problem(entry, expected_seq, prev_hash)
         rewritten = expect is not None and entry.seq == expect[0] and entry.hash != expect[1]
         if not problem and rewritten:
             problem = (
@@ -255,8 +248,6 @@ def verify_chain(
         if problem:
             return broken(problem, entry)
         count += 1
-        keyed = keyed or bool(entry.kid)
-        unkeyed += not entry.kid
         expected_seq, prev_hash = entry.seq + 1, entry.hash
         if (
             rotation is None
@@ -274,7 +265,7 @@ def verify_chain(
         problem = _checkpoint_problem(checkpoint, rotation, retention_months)
         if problem:
             return broken(problem)
-    return ChainReport(count=count, head_hash=prev_hash, head_seq=expected_seq - 1, unkeyed=unkeyed)
+    return ChainReport(count=count, head_hash=prev_hash, head_seq=expected_seq - 1)
 
 
 def rotate_journal(*, before: dt.datetime, actor: User | None = None) -> JournalCheckpoint | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -29,6 +30,8 @@ def test_deploy_checks_are_clean_with_production_settings() -> None:
         "SECRET_KEY": "prod-like-" + "k3y!" * 16,
         "ALLOWED_HOSTS": "mds-connectee.departement13.fr",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/mds-check.sqlite3"),
+        # A real journal key: without one, or with the public dev key, rgpd.E001/E002 fail.
+        "JOURNAL_KEYS": "j1:" + base64.b64encode(b"prod-like-journal-key-32-bytes!!").decode(),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)

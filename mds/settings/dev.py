@@ -5,6 +5,4 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 # Public development key of the journal chain (rgpd.journal_keys.DEV_KEY): refused in production.
-JOURNAL_KEYS = env.str(
-    "JOURNAL_KEYS", default="dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE="
-)
+JOURNAL_KEYS = env.str("JOURNAL_KEYS", default="dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE=")

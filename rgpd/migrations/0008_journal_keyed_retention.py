@@ -7,10 +7,24 @@ could delete entries minutes old (issue 8). Now a deletion also needs the entry 
 owned by the migrating role and rewritten by every ``migrate`` (``rgpd.journal.
 sync_retention_guard``, post_migrate). The application role neither owns it nor the tables, so
 it can neither replace it nor disable the trigger (docs/rgpd.md, « Rôle de base de données »).
+
+Entries written before this migration (plain SHA-256 chain) are verified, then re-signed with
+the newest key of ``JOURNAL_KEYS`` (HMAC, ``kid``), so that the verification can refuse every
+unsigned entry from now on. A broken legacy chain stops the migration (it is never re-signed);
+entries without ``JOURNAL_KEYS`` configured stop it too.
 """
+
+import datetime as dt
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import migrations, models
+
+GENESIS_HASH = "0" * 64
+COLUMNS = (
+    "id, seq, created_at, actor_id, action, target_type, target_id, reason, mds_id, prev_hash, hash"
+)
 
 RETENTION = """
 CREATE OR REPLACE FUNCTION rgpd_journal_retention() RETURNS interval
@@ -83,6 +97,74 @@ def install(apps, schema_editor):
     schema_editor.execute(FUNCTION, params=None)  # raw: % is plpgsql here
 
 
+def _canonical(row: dict, kid: str) -> bytes:
+    # Same form as rgpd.models.JournalEntry.canonical (v1 without kid, v2 with it), frozen here.
+    data = {
+        "v": 2 if kid else 1,
+        "seq": row["seq"],
+        "created_at": row["created_at"].astimezone(dt.UTC).isoformat(),
+        "actor": row["actor_id"],
+        "action": row["action"],
+        "target_type": row["target_type"],
+        "target_id": row["target_id"],
+        "reason": row["reason"],
+        "mds": row["mds_id"],
+        "prev_hash": row["prev_hash"],
+    }
+    if kid:
+        data["kid"] = kid
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def resign_legacy_entries(apps, schema_editor):
+    """Verify the unsigned chain, then re-sign it under the current journal key."""
+    from rgpd import journal_keys  # the key handling is not frozen: keys come from the env
+
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM rgpd_journalentry WHERE kid = '' ORDER BY seq"  # noqa: S608
+        )
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        if not rows:
+            return
+        cursor.execute("SELECT last_seq, last_hash FROM rgpd_journalcheckpoint ORDER BY last_seq")
+        checkpoints = cursor.fetchall()
+        seq, prev = checkpoints[-1] if checkpoints else (0, GENESIS_HASH)
+        for row in rows:
+            if (
+                row["seq"] != seq + 1
+                or row["prev_hash"] != prev
+                or hashlib.sha256(_canonical(row, "")).hexdigest() != row["hash"]
+            ):
+                raise RuntimeError(
+                    f"Journal d'audit rompu à l'entrée n° {row['seq']} : il n'est pas re-signé. "
+                    "Examinez la rupture (python manage.py verify_journal) avant de migrer."
+                )
+            seq, prev = row["seq"], row["hash"]
+        kid = journal_keys.current_kid()  # ImproperlyConfigured without JOURNAL_KEYS
+        is_postgres = connection.vendor == "postgresql"
+        if is_postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE rgpd_journalentry DISABLE TRIGGER rgpd_journalentry_no_update_delete"
+            )
+        prev = rows[0]["prev_hash"]
+        for row in rows:
+            row["prev_hash"] = prev
+            new_hash = journal_keys.entry_mac(kid, _canonical(row, kid))
+            cursor.execute(
+                "UPDATE rgpd_journalentry SET kid = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [kid, prev, new_hash, row["id"]],
+            )
+            prev = new_hash
+        if is_postgres:
+            cursor.execute(
+                "ALTER TABLE rgpd_journalentry ENABLE TRIGGER rgpd_journalentry_no_update_delete"
+            )
+
+
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -102,4 +184,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(install, uninstall),
+        # Backwards: the re-signed entries stay signed (the column goes with the AddField).
+        migrations.RunPython(resign_legacy_entries, migrations.RunPython.noop),
     ]

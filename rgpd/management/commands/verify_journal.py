@@ -67,13 +67,6 @@ class Command(BaseCommand):
                 f"ROMPU : entrée id={report.broken_id} (n° {report.broken_seq}) : "
                 f"{report.problem}. {report.count} entrée(s) vérifiée(s) avant elle."
             )
-        if report.unkeyed:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Attention : {report.unkeyed} entrée(s) antérieure(s) à la clé du journal, "
-                    "non signées (seule une tête exportée les protège)."
-                )
-            )
         if expect is not None:
             self.stdout.write(f"Tête exportée n° {expect[0]} retrouvée, identique.")
         self.stdout.write(
