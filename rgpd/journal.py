@@ -354,7 +354,7 @@ RETENTION_FUNCTION = "rgpd_journal_retention"
 def retention_function_sql(days: int) -> str:
     return (
         f"CREATE OR REPLACE FUNCTION {RETENTION_FUNCTION}() RETURNS interval "
-        f"LANGUAGE sql IMMUTABLE AS $$ SELECT interval '{int(days)} days' $$"
+        f"LANGUAGE sql STABLE AS $$ SELECT interval '{int(days)} days' $$"
     )
 
 

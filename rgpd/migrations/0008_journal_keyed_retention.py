@@ -28,7 +28,7 @@ COLUMNS = (
 
 RETENTION = """
 CREATE OR REPLACE FUNCTION rgpd_journal_retention() RETURNS interval
-LANGUAGE sql IMMUTABLE AS $$ SELECT interval '{days} days' $$;
+LANGUAGE sql STABLE AS $$ SELECT interval '{days} days' $$;
 """
 
 FUNCTION = r"""

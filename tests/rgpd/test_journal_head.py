@@ -147,3 +147,28 @@ def test_the_head_export_task_runs_on_a_real_worker(celery_worker: str | None) -
     result = export_journal_head.delay().get(timeout=30)
     head = journal.parse_head_line(str(result["line"]))
     assert (head.seq, head.hash) == (entries[-1].seq, entries[-1].hash)
+
+
+def test_the_dpo_home_reports_a_checkpoint_cutting_inside_the_retention(
+    member: Callable[..., User],
+) -> None:
+    entries = _entries(2)
+    with journal_trigger_disabled(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO rgpd_journalcheckpoint (created_at, before, last_seq, last_hash, "
+            "removed_count) VALUES (now(), now(), %s, %s, 2) RETURNING id",
+            [entries[-1].seq, entries[-1].hash],
+        )
+        (checkpoint_id,) = cursor.fetchone()
+        cursor.execute("DELETE FROM rgpd_journalentry")
+    journal.record(
+        actor=None,
+        action=JournalAction.ROTATE_JOURNAL,
+        target_type="journal_checkpoint",
+        target_id=checkpoint_id,
+    )
+    client = Client()
+    client.force_login(member(Role.DPO, None))
+    page = client.get(reverse("rgpd:home")).content.decode()
+    assert "Journal rompu : le point de contrôle" in page and "None" not in page
+    assert "journal-head" not in page
