@@ -13,13 +13,13 @@ from typing import Any
 from mds.models import MDS
 from tests.accompagnement import url_roles as accompagnement
 from tests.accueil import url_roles as accueil
+from tests.pilotage import url_roles as pilotage
 from tests.rgpd import url_roles as rgpd
 from tests.url_table import MDS_STAFF, Page, R
 
-APPS = (accueil, accompagnement, rgpd)
+APPS = (accueil, accompagnement, rgpd, pilotage)
 
 PAGES: tuple[Page, ...] = (
-    Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
     Page("mds:admin_home", frozenset({R.ADMIN})),
     Page("mds:team", MDS_STAFF | {R.DIRECTION_DEPARTEMENTALE}),
     *(page for app in APPS for page in app.PAGES),
