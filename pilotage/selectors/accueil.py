@@ -109,7 +109,7 @@ def priorities(qs: QuerySet[Passage]) -> Table:
 
 
 def languages(qs: QuerySet[Passage]) -> Table:
-    labels: list[tuple[Any, str]] = [(None, "Aucune demande (français)")]
+    labels: list[tuple[Any, str]] = [(None, "Non précisée")]
     labels += list(Language.objects.order_by("position", "label").values_list("pk", "label"))
     counted = qs.values_list("language_id").annotate(n=Count("pk")).order_by()
     return Table("accueil/langues", distribution(by_labels(counted, labels)))
