@@ -57,7 +57,7 @@ def test_heat_map_in_paris_time_across_the_dst_switch(accueil_march: None, mds_a
     assert rows["03 h"][sunday] == "< 5"  # 29 March 01:30 UTC = 03:30 CEST
     assert rows["09 h"][tuesday] == "6"
     assert rows["14 h"][wednesday] == "5"
-    assert list(rows)[0] == "00 h" and list(rows)[-1] == "14 h"
+    assert min(rows) == "00 h" and max(rows) == "14 h"
 
 
 def test_motives_with_secondary_masking(accueil_march: None, mds_a: MDS) -> None:
