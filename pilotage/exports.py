@@ -18,16 +18,15 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accompagnement.models import (
     ADMINISTRATIVE_COOP_THEMES,
+    CoopTheme,
     Demarche,
     Gender,
-    MediationSession,
     ModeOfHelp,
 )
 
@@ -144,46 +143,60 @@ def coop_autonomy(mode: int) -> str:
     return "pas_du_tout"
 
 
-def coop_row(session: MediationSession) -> list[Any]:
-    demarches: list[Demarche] = list(session.demarches.all())
-    themes: list[str] = []
-    admin_themes: list[str] = []
-    for d in demarches:
-        for theme in d.coop_themes():
-            target = admin_themes if theme in ADMINISTRATIVE_COOP_THEMES else themes
-            if theme not in target:
-                target.append(theme)
-    mode = max((d.mode_of_help for d in demarches), default=ModeOfHelp.FAIRE_AVEC)
-    age = session.age_band or (session.usager.age_band if session.usager else "")
-    gender = session.usager.gender if session.usager else ""
-    return [
-        session.date,
-        session.duration_minutes,
-        "lieu_activite",  # sessions happen at the MDS (no home visit or remote session yet)
-        session.mds.name,
-        ",".join(themes),
-        ",".join(admin_themes),
-        coop_autonomy(mode),
-        COOP_AGE.get(age, "non_communique"),
-        COOP_GENDER.get(gender, "non_communique"),
-        "oui" if session.outcome.code == "reoriente" else "non",
-    ]
-
-
 def coop_rows(filters: Filters) -> Iterator[list[Any]]:
-    qs = (
-        sessions(filters)
-        .select_related("mds", "usager", "outcome")
-        .prefetch_related(
-            Prefetch(
-                "demarches",
-                queryset=Demarche.objects.select_related("kind_of_help", "organisme"),
-            )
+    """One row per session. Two ordered streams (sessions, their démarches) merged here: no
+    model instance per row, a constant number of queries whatever the period."""
+    scope = sessions(filters)
+    session_rows = (
+        scope.order_by("date", "pk")
+        .values_list(
+            "pk",
+            "date",
+            "duration_minutes",
+            "mds__name",
+            "age_band",
+            "usager__age_band",
+            "usager__gender",
+            "outcome__code",
         )
-        .order_by("date", "pk")
+        .iterator(chunk_size=5000)
     )
-    for session in qs.iterator(chunk_size=2000):
-        yield coop_row(session)
+    demarche_rows = (
+        Demarche.objects.filter(session__in=scope.values("pk"))
+        .order_by("session__date", "session_id", "position", "pk")
+        .values_list(
+            "session_id", "mode_of_help", "kind_of_help__coop_theme", "organisme__coop_theme"
+        )
+        .iterator(chunk_size=5000)
+    )
+    pending = next(demarche_rows, None)
+    for pk, date, duration, site, age, usager_age, gender, outcome in session_rows:
+        themes: list[str] = []
+        admin_themes: list[str] = []
+        mode = 0
+        while pending is not None and pending[0] == pk:
+            _sid, demarche_mode, kind_theme, organisme_theme = pending
+            mode = max(mode, demarche_mode)
+            wanted = [kind_theme] if kind_theme else []
+            if organisme_theme:
+                wanted += [CoopTheme.AIDE_AUX_DEMARCHES_ADMINISTRATIVES, organisme_theme]
+            for theme in wanted:
+                target = admin_themes if theme in ADMINISTRATIVE_COOP_THEMES else themes
+                if str(theme) not in target:
+                    target.append(str(theme))
+            pending = next(demarche_rows, None)
+        yield [
+            date,
+            duration,
+            "lieu_activite",  # sessions happen at the MDS (no home visit or remote session yet)
+            site,
+            ",".join(themes),
+            ",".join(admin_themes),
+            coop_autonomy(mode or ModeOfHelp.FAIRE_AVEC),
+            COOP_AGE.get(age or usager_age or "", "non_communique"),
+            COOP_GENDER.get(gender or "", "non_communique"),
+            "oui" if outcome == "reoriente" else "non",
+        ]
 
 
 class _Echo:

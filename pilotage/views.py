@@ -24,9 +24,12 @@ from mds.roles import Role
 
 from . import exports
 from .forms import BilanForm, FilterForm, Filters
+from .selectors import accueil as accueil_selectors
+from .selectors import mediation as mediation_selectors
 from .selectors import section_tables
 from .selectors.accueil import accueil_tables
 from .selectors.mediation import mediation_tables
+from .selectors.overview import comparison
 from .selectors.publics import publics_tables
 from .tables import SPECS, Table
 
@@ -91,9 +94,14 @@ def _render(
 def _section_view(request: HttpRequest, section: str) -> HttpResponse:
     form, filters = _form(request, section, DASHBOARD_ROLES)
     if section == "ensemble":
-        tables = accueil_tables(filters)[:1] + mediation_tables(filters)[:1]
+        passages = accueil_selectors.figures(filters)
+        sessions = mediation_selectors.figures(filters)
+        tables = [
+            accueil_selectors.figures_table(passages[None]),
+            mediation_selectors.figures_table(sessions[None]),
+        ]
         if filters.compare:
-            tables = section_tables("ensemble", filters) + tables
+            tables.insert(0, comparison(filters, passages, sessions))
     else:
         tables = section_tables(section, filters)
     return _render(request, section, form, filters, tables, export_url="pilotage:export")

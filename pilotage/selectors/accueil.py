@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 
 from accueil.models import Language, Motive, Passage, Priority, Status
@@ -24,7 +24,7 @@ from pilotage.forms import Filters
 from pilotage.privacy import protect_count, protect_series, protect_share, protect_stat
 from pilotage.tables import WEEKDAYS, Table
 
-from .common import PARIS, Epoch, PercentileCont, by_labels, distribution, local_bounds, minutes
+from .common import PARIS, Epoch, by_labels, distribution, grouping_sets, local_bounds, minutes
 
 SEEN = Q(called_at__isnull=False) | Q(started_at__isnull=False)
 WAIT = Epoch(Coalesce(F("called_at"), F("started_at")) - F("arrived_at"))
@@ -40,15 +40,33 @@ def passages(filters: Filters) -> QuerySet[Passage]:
     return qs
 
 
-def key_figures(qs: QuerySet[Passage]) -> dict[str, Any]:
-    return qs.aggregate(
-        total=Count("pk"),
-        seen=Count("pk", filter=SEEN),
-        left=Count("pk", filter=Q(status=Status.LEFT)),
-        out_of_hours=Count("pk", filter=Q(outside_opening_hours=True)),
-        median=PercentileCont(WAIT, 0.5, filter=SEEN),
-        p90=PercentileCont(WAIT, 0.9, filter=SEEN),
+FIGURES_SQL = (
+    "COUNT(*)",
+    "COUNT(*) FILTER (WHERE seen)",
+    f"COUNT(*) FILTER (WHERE status = '{Status.LEFT.value}')",
+    "COUNT(*) FILTER (WHERE outside_opening_hours)",
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FILTER (WHERE seen)",
+    "percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) FILTER (WHERE seen)",
+)
+FIGURE_NAMES = ("total", "seen", "left", "out_of_hours", "median", "p90")
+EMPTY = {"total": 0, "seen": 0, "left": 0, "out_of_hours": 0, "median": None, "p90": None}
+
+
+def figures(filters: Filters) -> dict[int | None, dict[str, Any]]:
+    """Key figures of the whole scope (key ``None``) and of each MDS, in one scan."""
+    qs = (
+        passages(filters)
+        .annotate(seen=ExpressionWrapper(SEEN, output_field=BooleanField()), wait=WAIT)
+        .values("mds_id", "status", "outside_opening_hours", "seen", "wait")
+        .order_by()
     )
+    result: dict[int | None, dict[str, Any]] = {None: dict(EMPTY)}
+    for group, rows in grouping_sets(qs, [(), ("mds_id",)], FIGURES_SQL).items():
+        for keys, values in rows:
+            result[keys.get("mds_id") if group else None] = dict(
+                zip(FIGURE_NAMES, values, strict=True)
+            )
+    return result
 
 
 def figures_table(figures: dict[str, Any]) -> Table:
@@ -65,25 +83,36 @@ def figures_table(figures: dict[str, Any]) -> Table:
     return Table("accueil/chiffres", rows)
 
 
-def per_day(qs: QuerySet[Passage]) -> Table:
-    counted = list(qs.values_list("day").annotate(n=Count("pk")).order_by("day"))
+BREAKDOWNS = [("day",), ("dow", "hour"), ("motive_id",), ("priority",), ("language_id",)]
+
+
+def breakdowns(filters: Filters) -> dict[tuple[str, ...], list[tuple[Any, ...]]]:
+    """Passages by day, by hour x weekday, by motive, priority and language: one scan."""
+    qs = (
+        passages(filters)
+        .annotate(
+            hour=ExtractHour("arrived_at", tzinfo=PARIS),
+            dow=ExtractIsoWeekDay("arrived_at", tzinfo=PARIS),
+        )
+        .values("day", "hour", "dow", "motive_id", "priority", "language_id")
+        .order_by()
+    )
+    return {
+        group: [(*(keys[c] for c in group), values[0]) for keys, values in rows]
+        for group, rows in grouping_sets(qs, BREAKDOWNS, ["COUNT(*)"]).items()
+    }
+
+
+def per_day(counted: list[tuple[Any, ...]]) -> Table:
+    counted = sorted(counted)
     counts = protect_series([n for _day, n in counted])
     rows = [[day, c] for (day, _n), c in zip(counted, counts, strict=True)]
     chart = charts.bar_chart("Passages par jour", [(day.strftime("%d/%m"), c) for day, c in rows])
     return Table("accueil/passages-par-jour", rows, chart=chart)
 
 
-def hours(qs: QuerySet[Passage]) -> Table:
-    counted = (
-        qs.annotate(
-            hour=ExtractHour("arrived_at", tzinfo=PARIS),
-            dow=ExtractIsoWeekDay("arrived_at", tzinfo=PARIS),
-        )
-        .values_list("hour", "dow")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    found = {(h, d): n for h, d, n in counted}
+def hours(counted: list[tuple[Any, ...]]) -> Table:
+    found = {(int(h), int(d)): n for d, h, n in counted}
     hours_seen = sorted({h for h, _d in found}) or list(range(8, 18))
     span = list(range(min(hours_seen), max(hours_seen) + 1))
     flat = protect_series([found.get((h, d), 0) for h in span for d in range(1, 8)])
@@ -94,49 +123,34 @@ def hours(qs: QuerySet[Passage]) -> Table:
     return Table("accueil/heures", rows, chart=chart)
 
 
-def motives(qs: QuerySet[Passage]) -> Table:
+def motives(counted: list[tuple[Any, ...]]) -> Table:
     labels = list(Motive.objects.order_by("position", "label").values_list("pk", "label"))
-    counted = qs.values_list("motive_id").annotate(n=Count("pk")).order_by()
     rows = distribution(by_labels(counted, labels))
     chart = charts.hbar_chart("Motifs de venue", [(r[0], r[1]) for r in rows])
     return Table("accueil/motifs", rows, chart=chart)
 
 
-def priorities(qs: QuerySet[Passage]) -> Table:
-    counted = qs.values_list("priority").annotate(n=Count("pk")).order_by()
+def priorities(counted: list[tuple[Any, ...]]) -> Table:
     rows = distribution(by_labels(counted, [(k, str(v)) for k, v in Priority.choices]))
     return Table("accueil/priorites", rows)
 
 
-def languages(qs: QuerySet[Passage]) -> Table:
+def languages(counted: list[tuple[Any, ...]]) -> Table:
     labels: list[tuple[Any, str]] = [(None, "Non précisée")]
     labels += list(Language.objects.order_by("position", "label").values_list("pk", "label"))
-    counted = qs.values_list("language_id").annotate(n=Count("pk")).order_by()
     return Table("accueil/langues", distribution(by_labels(counted, labels)))
 
 
-def accueil_tables(filters: Filters) -> list[Table]:
-    qs = passages(filters)
+def accueil_tables(
+    filters: Filters, key_figures: dict[int | None, dict[str, Any]] | None = None
+) -> list[Table]:
+    key_figures = key_figures if key_figures is not None else figures(filters)
+    counted = breakdowns(filters)
     return [
-        figures_table(key_figures(qs)),
-        per_day(qs),
-        hours(qs),
-        motives(qs),
-        priorities(qs),
-        languages(qs),
+        figures_table(key_figures[None]),
+        per_day(counted[("day",)]),
+        hours(counted[("dow", "hour")]),
+        motives(counted[("motive_id",)]),
+        priorities(counted[("priority",)]),
+        languages(counted[("language_id",)]),
     ]
-
-
-def per_mds(filters: Filters) -> dict[int, dict[str, Any]]:
-    """Key accueil figures of each MDS of the scope (the side-by-side comparison)."""
-    qs = passages(filters).values("mds_id").order_by()
-    return {
-        row["mds_id"]: row
-        for row in qs.annotate(
-            total=Count("pk"),
-            seen=Count("pk", filter=SEEN),
-            left=Count("pk", filter=Q(status=Status.LEFT)),
-            median=PercentileCont(WAIT, 0.5, filter=SEEN),
-            p90=PercentileCont(WAIT, 0.9, filter=SEEN),
-        )
-    }

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Aggregate, FloatField, Func
+from django.db import connection
+from django.db.models import Aggregate, FloatField, Func, QuerySet
 from django.db.models.expressions import Combinable
 
 from pilotage.forms import Filters
@@ -79,3 +80,39 @@ def by_labels(
     if other:
         pairs.append(("Autre", other))
     return pairs
+
+
+def grouping_sets(
+    qs: QuerySet[Any], sets: Sequence[tuple[str, ...]], aggregates: Sequence[str]
+) -> dict[tuple[str, ...], list[tuple[dict[str, Any], tuple[Any, ...]]]]:
+    """One scan for several breakdowns: ``GROUP BY GROUPING SETS`` over ``qs`` (a ``values()``
+    queryset whose column names are the names used in ``sets`` and ``aggregates``).
+
+    Returns, for each set (its columns sorted), rows of ``({column: value}, aggregates)``.
+    ``aggregates`` are SQL snippets written here, in code, never from user input.
+    """
+    sql, params = qs.query.sql_with_params()
+    columns = sorted({column for group in sets for column in group})
+    for name in columns:
+        if not name.isidentifier():
+            raise ValueError(name)
+    flags = ", ".join(f'GROUPING("{c}")' for c in columns) or "0"
+    selected = ", ".join(f'"{c}"' for c in columns)
+    group_sql = ", ".join("(" + ", ".join(f'"{c}"' for c in group) + ")" for group in sets)
+    query = (
+        f"SELECT {flags}, {selected + ', ' if selected else ''}{', '.join(aggregates)} "  # noqa: S608
+        f"FROM ({sql}) AS p GROUP BY GROUPING SETS ({group_sql})"
+    )
+    result: dict[tuple[str, ...], list[tuple[dict[str, Any], tuple[Any, ...]]]] = {
+        tuple(sorted(group)): [] for group in sets
+    }
+    width = len(columns) if columns else 1
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            grouped = tuple(c for c, flag in zip(columns, row[:width], strict=False) if flag == 0)
+            values = dict(zip(columns, row[width : width + len(columns)], strict=True))
+            result[grouped].append(
+                ({c: values[c] for c in grouped}, tuple(row[width + len(columns) :]))
+            )
+    return result

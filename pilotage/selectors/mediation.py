@@ -18,7 +18,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from accompagnement.models import (
@@ -38,7 +50,7 @@ from pilotage.privacy import Count as Cell
 from pilotage.privacy import protect_count, protect_series, protect_share
 from pilotage.tables import Table
 
-from .common import by_labels, distribution
+from .common import by_labels, distribution, grouping_sets
 
 MONTHS_FR = (
     "janv.",
@@ -99,42 +111,108 @@ def demarches(filters: Filters) -> QuerySet[Demarche]:
     return qs
 
 
-def figures_table(filters: Filters) -> Table:
-    figures = sessions(filters).aggregate(
-        total=Count("pk"),
-        people=Count("usager", distinct=True),
-        anonymous=Count("pk", filter=Q(usager__isnull=True)),
-        minutes=Sum("duration_minutes"),
+Grouped = dict[tuple[str, ...], list[tuple[dict[str, Any], tuple[Any, ...]]]]
+
+
+def session_breakdowns(filters: Filters) -> Grouped:
+    """Sessions overall, per MDS, by origin, outcome and duration band: one scan."""
+    band = Case(
+        *(
+            When(duration_minutes__gte=low, duration_minutes__lte=high, then=Value(i))
+            for i, (_label, low, high) in enumerate(DURATION_BANDS)
+        ),
+        default=Value(len(DURATION_BANDS) - 1),
+        output_field=IntegerField(),
     )
-    d = demarches(filters).aggregate(total=Count("pk"))
+    qs = (
+        sessions(filters)
+        .annotate(band=band)
+        .values("mds_id", "origin_id", "outcome_id", "band", "usager_id", "duration_minutes")
+        .order_by()
+    )
+    return grouping_sets(
+        qs,
+        [(), ("mds_id",), ("origin_id",), ("outcome_id",), ("band",)],
+        [
+            "COUNT(*)",
+            'COUNT(DISTINCT "usager_id")',
+            'COUNT(*) FILTER (WHERE "usager_id" IS NULL)',
+            'COALESCE(SUM("duration_minutes"), 0)',
+        ],
+    )
+
+
+def demarche_breakdowns(filters: Filters) -> Grouped:
+    """Démarches overall, by mode, mode x month, organisme, kind, mode x MDS: one scan."""
+    qs = (
+        demarches(filters)
+        .annotate(month=TruncMonth("session__date"), site=F("session__mds_id"))
+        .values("mode_of_help", "month", "organisme_id", "kind_of_help_id", "site")
+        .order_by()
+    )
+    return grouping_sets(
+        qs,
+        [
+            (),
+            ("mode_of_help",),
+            ("mode_of_help", "month"),
+            ("organisme_id",),
+            ("kind_of_help_id",),
+            ("mode_of_help", "site"),
+        ],
+        ["COUNT(*)"],
+    )
+
+
+def _counts(grouped: Grouped, group: tuple[str, ...], key: str) -> list[tuple[Any, int]]:
+    return [(keys[key], values[0]) for keys, values in grouped[group]]
+
+
+def figures(
+    filters: Filters, by_session: Grouped | None = None, by_demarche: Grouped | None = None
+) -> dict[int | None, dict[str, Any]]:
+    """Sessions and démarches (total, faire avec, faire pour) overall (key ``None``) and per MDS."""
+    by_session = by_session if by_session is not None else session_breakdowns(filters)
+    by_demarche = by_demarche if by_demarche is not None else demarche_breakdowns(filters)
+    empty = {"sessions": 0, "people": 0, "anonymous": 0, "minutes": 0}
+    result: dict[int | None, dict[str, Any]] = {None: dict(empty)}
+    names = ("sessions", "people", "anonymous", "minutes")
+    for keys, values in by_session[()] + by_session[("mds_id",)]:
+        result[keys.get("mds_id")] = dict(zip(names, values, strict=True))
+    for entry in result.values():
+        entry.update(total=0, avec=0, pour=0)
+    for keys, (n,) in by_demarche[("mode_of_help", "site")] + by_demarche[("mode_of_help",)]:
+        entry = result.setdefault(keys.get("site"), {**empty, "total": 0, "avec": 0, "pour": 0})
+        entry["total"] += n
+        if keys["mode_of_help"] == ModeOfHelp.FAIRE_AVEC:
+            entry["avec"] += n
+        elif keys["mode_of_help"] == ModeOfHelp.FAIRE_POUR:
+            entry["pour"] += n
+    return result
+
+
+def figures_table(overall: dict[str, Any]) -> Table:
     rows: list[list[Any]] = [
-        ["Accompagnements", protect_count(figures["total"])],
-        ["Personnes distinctes (profils)", protect_count(figures["people"])],
-        ["Accompagnements anonymes", protect_count(figures["anonymous"])],
-        ["Démarches", protect_count(d["total"])],
-        ["Heures d'accompagnement", round((figures["minutes"] or 0) / 60, 1)],
+        ["Accompagnements", protect_count(overall["sessions"])],
+        ["Personnes distinctes (profils)", protect_count(overall["people"])],
+        ["Accompagnements anonymes", protect_count(overall["anonymous"])],
+        ["Démarches", protect_count(overall["total"])],
+        ["Heures d'accompagnement", round((overall["minutes"] or 0) / 60, 1)],
     ]
     return Table("mediation/chiffres", rows)
 
 
-def modes(filters: Filters) -> Table:
-    counted = demarches(filters).values_list("mode_of_help").annotate(n=Count("pk")).order_by()
+def modes(by_demarche: Grouped) -> Table:
+    counted = _counts(by_demarche, ("mode_of_help",), "mode_of_help")
     rows = distribution(by_labels(counted, [(k, str(v)) for k, v in ModeOfHelp.choices]))
     chart = charts.hbar_chart("Modes d'aide", [(r[0], r[1]) for r in rows])
     return Table("mediation/modes", rows, chart=chart)
 
 
-def modes_by_month(filters: Filters) -> Table:
-    counted = (
-        demarches(filters)
-        .annotate(month=TruncMonth("session__date"))
-        .values_list("month", "mode_of_help")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def modes_by_month(by_demarche: Grouped) -> Table:
     found: dict[Any, dict[int, int]] = {}
-    for month, mode, n in counted:
-        found.setdefault(month, {})[mode] = n
+    for keys, (n,) in by_demarche[("mode_of_help", "month")]:
+        found.setdefault(keys["month"], {})[keys["mode_of_help"]] = n
     modes_list = [int(v) for v in ModeOfHelp.values]
     rows: list[list[Any]] = []
     series: list[list[Cell]] = [[] for _m in modes_list]
@@ -143,8 +221,7 @@ def modes_by_month(filters: Filters) -> Table:
         values = [found[month].get(m, 0) for m in modes_list]
         counts = protect_series(values)
         total = sum(values)
-        label = f"{MONTHS_FR[month.month - 1]} {month.year}"
-        labels.append(label)
+        labels.append(f"{MONTHS_FR[month.month - 1]} {month.year}")
         for k, c in enumerate(counts):
             series[k].append(c)
         rows.append(
@@ -216,8 +293,8 @@ def _reference(model: Any) -> list[tuple[Any, str]]:
     return list(model.objects.order_by("position", "label").values_list("pk", "label"))
 
 
-def by_organisme(filters: Filters) -> Table:
-    counted = demarches(filters).values_list("organisme_id").annotate(n=Count("pk")).order_by()
+def by_organisme(by_demarche: Grouped) -> Table:
+    counted = _counts(by_demarche, ("organisme_id",), "organisme_id")
     labels = [*_reference(Organisme), (None, "Sans organisme")]
     rows = distribution(by_labels(counted, labels), with_share=False)
     rows = [r for r in rows if r[1].value]
@@ -225,33 +302,28 @@ def by_organisme(filters: Filters) -> Table:
     return Table("mediation/organismes", rows, chart=chart)
 
 
-def by_kind(filters: Filters) -> Table:
-    counted = demarches(filters).values_list("kind_of_help_id").annotate(n=Count("pk")).order_by()
+def by_kind(by_demarche: Grouped) -> Table:
+    counted = _counts(by_demarche, ("kind_of_help_id",), "kind_of_help_id")
     rows = distribution(by_labels(counted, _reference(KindOfHelp)), with_share=False)
     rows = [r for r in rows if r[1].value]
     return Table("mediation/aides", rows)
 
 
-def by_origin(filters: Filters) -> Table:
-    counted = sessions(filters).values_list("origin_id").annotate(n=Count("pk")).order_by()
+def by_origin(by_session: Grouped) -> Table:
+    counted = _counts(by_session, ("origin_id",), "origin_id")
     rows = distribution(by_labels(counted, _reference(Origin)), with_share=False)
     return Table("mediation/origines", rows)
 
 
-def by_outcome(filters: Filters) -> Table:
-    counted = sessions(filters).values_list("outcome_id").annotate(n=Count("pk")).order_by()
+def by_outcome(by_session: Grouped) -> Table:
+    counted = _counts(by_session, ("outcome_id",), "outcome_id")
     rows = distribution(by_labels(counted, _reference(Outcome)), with_share=False)
     return Table("mediation/issues", rows)
 
 
-def durations(filters: Filters) -> Table:
-    figures = sessions(filters).aggregate(
-        **{
-            f"b{i}": Count("pk", filter=Q(duration_minutes__gte=low, duration_minutes__lte=high))
-            for i, (_label, low, high) in enumerate(DURATION_BANDS)
-        }
-    )
-    pairs = [(label, figures[f"b{i}"]) for i, (label, _l, _h) in enumerate(DURATION_BANDS)]
+def durations(by_session: Grouped) -> Table:
+    found = dict(_counts(by_session, ("band",), "band"))
+    pairs = [(label, found.get(i, 0)) for i, (label, _l, _h) in enumerate(DURATION_BANDS)]
     return Table("mediation/durees", distribution(pairs, with_share=False))
 
 
@@ -279,35 +351,21 @@ def ateliers(filters: Filters) -> Table:
     return Table("mediation/ateliers", rows)
 
 
-def mediation_tables(filters: Filters) -> list[Table]:
+def mediation_tables(
+    filters: Filters, by_session: Grouped | None = None, by_demarche: Grouped | None = None
+) -> list[Table]:
+    by_session = by_session if by_session is not None else session_breakdowns(filters)
+    by_demarche = by_demarche if by_demarche is not None else demarche_breakdowns(filters)
+    overall = figures(filters, by_session, by_demarche)[None]
     return [
-        figures_table(filters),
-        modes(filters),
-        modes_by_month(filters),
+        figures_table(overall),
+        modes(by_demarche),
+        modes_by_month(by_demarche),
         autonomy(filters),
-        by_organisme(filters),
-        by_kind(filters),
-        by_origin(filters),
-        by_outcome(filters),
-        durations(filters),
+        by_organisme(by_demarche),
+        by_kind(by_demarche),
+        by_origin(by_session),
+        by_outcome(by_session),
+        durations(by_session),
         ateliers(filters),
     ]
-
-
-def per_mds(filters: Filters) -> dict[int, dict[str, Any]]:
-    """Sessions and mode shares of each MDS of the scope (the side-by-side comparison)."""
-    result: dict[int, dict[str, Any]] = {}
-    for mds_id, n in sessions(filters).values_list("mds_id").annotate(n=Count("pk")).order_by():
-        result.setdefault(mds_id, {})["sessions"] = n
-    for row in (
-        demarches(filters)
-        .values("session__mds_id")
-        .annotate(
-            total=Count("pk"),
-            avec=Count("pk", filter=Q(mode_of_help=ModeOfHelp.FAIRE_AVEC)),
-            pour=Count("pk", filter=Q(mode_of_help=ModeOfHelp.FAIRE_POUR)),
-        )
-        .order_by()
-    ):
-        result.setdefault(row["session__mds_id"], {}).update(row)
-    return result

@@ -12,9 +12,15 @@ from . import accueil, mediation
 from .common import minutes
 
 
-def comparison(filters: Filters) -> Table:
-    passages = accueil.per_mds(filters)
-    sessions = mediation.per_mds(filters)
+def comparison(
+    filters: Filters,
+    passages: dict[int | None, dict[str, Any]] | None = None,
+    sessions: dict[int | None, dict[str, Any]] | None = None,
+) -> Table:
+    """One row per MDS; ``passages`` and ``sessions`` are the figures already read for the page
+    (:func:`accueil.figures`, :func:`mediation.figures`), read here when not given."""
+    passages = passages if passages is not None else accueil.figures(filters)
+    sessions = sessions if sessions is not None else mediation.figures(filters)
     sites = list(filters.sites)
     passage_cells = protect_series([passages.get(s.pk, {}).get("total", 0) for s in sites])
     left_cells = protect_series([passages.get(s.pk, {}).get("left", 0) for s in sites])
