@@ -1,13 +1,27 @@
-"""Django admin for sites, accounts and roles. Only admin/DPO roles reach the admin at all."""
+"""Django admin for sites, accounts and roles. Only admin/DPO roles reach the admin at all.
+
+Choices written down here (issue 12, "Administration"):
+- no bulk deletion anywhere (``delete_selected`` is disabled site-wide): a person's data is
+  erased through the DPO's rights pages, which anonymise and journal; reference rows are
+  deactivated, never deleted;
+- Django's groups and per-user permissions are not used (roles are memberships): their pickers
+  and the superuser/staff flags are hidden, the flags follow the roles (``sync_admin_flags``);
+- every change made in the admin is written to Django's admin log (``LogEntry``, the
+  "Historique" of each object), the custom actions below included;
+- the audit journal of consultations is read by the DPO only (see ``rgpd/admin.py``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -24,6 +38,8 @@ def _admin_has_permission(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+admin.site.disable_action("delete_selected")
+admin.site.unregister(Group)
 
 
 # typed as variable-length tuples so that subclasses may list more columns
@@ -60,35 +76,121 @@ class MDSAdmin(admin.ModelAdmin[MDS]):
     list_display = ("name", "code", "is_active")
     search_fields = ("name", "code")
     inlines = [OpeningPeriodInline]
+    readonly_fields = ("board_link",)
+    exclude = ("board_token",)
+    actions = ["regenerate_board_token"]
+
+    @admin.display(description=_("adresse de l'écran de la salle d'attente"))
+    def board_link(self, obj: MDS) -> str:
+        if obj.pk is None:
+            return str(_("Elle sera créée à l'enregistrement."))
+        from django.urls import reverse
+
+        return reverse("accueil:board", kwargs={"token": obj.board_token})
+
+    @admin.action(description=_("Régénérer le lien de l'écran"))
+    def regenerate_board_token(self, request: HttpRequest, queryset: QuerySet[MDS]) -> None:
+        for site in queryset:
+            services.regenerate_board_token(mds=site)
+            self.log_change(request, site, str(_("Lien de l'écran régénéré")))
+        self.message_user(
+            request,
+            _(
+                "Lien de l'écran régénéré pour %(n)d MDS : l'ancienne adresse ne fonctionne "
+                "plus, ouvrez la nouvelle sur l'écran de la salle d'attente."
+            )
+            % {"n": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ("role", "mds", "is_active")
+        labels = {"role": _("rôle"), "mds": _("MDS"), "is_active": _("actif")}
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
+    form = MembershipForm
     extra = 0
     fk_name = "user"
+    verbose_name = _("rattachement (rôle dans une MDS)")
+    verbose_name_plural = _("rattachements (rôles dans les MDS)")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "memberships__role", "memberships__mds")
+    list_display = ("email", "first_name", "last_name", "roles", "is_active")
+    list_filter = ("is_active", "memberships__role", "memberships__mds")
     search_fields = ("email", "first_name", "last_name")
     inlines = [MembershipInline]
     actions = ["invite"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
-        (
-            _("Accès"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
+        (_("Accès"), {"fields": ("is_active",)}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ()
+    change_form_template = "admin/mds/user/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("memberships__mds")
+
+    @admin.display(description=_("rôles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(
+            f"{m.get_role_display()} ({m.mds.name})" if m.mds else m.get_role_display()
+            for m in obj.memberships.all()
+            if m.is_active
+        )
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        return [
+            path(
+                "<path:object_id>/inviter/",
+                self.admin_site.admin_view(self.invite_view),
+                name="mds_user_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The "Inviter" button of the user page (POST only)."""
+        from django.shortcuts import get_object_or_404, redirect
+
+        user = get_object_or_404(User, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._invite(request, user)
+        return redirect("admin:mds_user_change", user.pk)
+
+    def _invite(self, request: HttpRequest, user: User) -> bool:
+        if not user.is_active:
+            self.message_user(
+                request,
+                _("%(email)s est désactivé : pas d'invitation.") % {"email": user.email},
+                messages.WARNING,
+            )
+            return False
+        inviter = request.user if isinstance(request.user, User) else None
+        services.send_invitation(user=user, request=request, invited_by=inviter)
+        self.log_change(request, user, str(_("Invitation envoyée")))
+        self.message_user(
+            request,
+            _("Invitation envoyée à %(email)s.") % {"email": user.email},
+            messages.SUCCESS,
+        )
+        return True
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         if obj is None:
@@ -118,13 +220,8 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Envoyer un lien d'invitation (choix du mot de passe)"))
     def invite(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        sent = 0
-        for user in queryset.filter(is_active=True):
-            services.send_invitation(user=user, request=request)
-            sent += 1
-        self.message_user(
-            request, _("%(n)d invitation(s) envoyée(s).") % {"n": sent}, messages.SUCCESS
-        )
+        for user in queryset:
+            self._invite(request, user)
 
 
 @admin.register(Membership)
@@ -143,6 +240,8 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
         for user in users:
             services.sync_admin_flags(user=user)
 
+    form = MembershipForm
+    fields = ("user", "role", "mds", "is_active")
     list_display = ("user", "role", "mds", "is_active")
     list_filter = ("role", "mds", "is_active")
     search_fields = ("user__email", "user__last_name")
