@@ -4,8 +4,8 @@ no unused pickers, no bulk delete, the screen-link action, the journal for the D
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -116,9 +116,10 @@ def test_regenerate_the_screen_link(admin_client: tuple[Client, User], mds_a: MD
     assert Client().get(old_url).status_code == 404
     page = client.get(reverse("admin:mds_mds_change", args=[mds_a.pk])).content.decode()
     assert reverse("accueil:board", kwargs={"token": mds_a.board_token}) in page
-    assert "Lien de l'écran régénéré" in LogEntry.objects.get(
-        object_id=str(mds_a.pk)
-    ).get_change_message()
+    assert (
+        "Lien de l'écran régénéré"
+        in LogEntry.objects.get(object_id=str(mds_a.pk)).get_change_message()
+    )
 
 
 def test_favicon_answers(client: Client) -> None:
