@@ -197,6 +197,7 @@ def prepare_sessions(seed: int = 42) -> int:
 
 
 def measure(repeat: int) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -205,7 +206,6 @@ def measure(repeat: int) -> None:
     from django.utils import timezone
 
     from mds.models import MDS, User
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     today = timezone.localdate()
