@@ -28,6 +28,7 @@ from .selectors import accueil as accueil_selectors
 from .selectors import mediation as mediation_selectors
 from .selectors import section_tables
 from .selectors.accueil import accueil_tables
+from .selectors.common import tuned
 from .selectors.mediation import mediation_tables
 from .selectors.overview import comparison
 from .selectors.publics import publics_tables
@@ -93,6 +94,12 @@ def _render(
 
 def _section_view(request: HttpRequest, section: str) -> HttpResponse:
     form, filters = _form(request, section, DASHBOARD_ROLES)
+    with tuned():
+        tables = _section_tables(section, filters)
+    return _render(request, section, form, filters, tables, export_url="pilotage:export")
+
+
+def _section_tables(section: str, filters: Filters) -> list[Table]:
     if section == "ensemble":
         passages = accueil_selectors.figures(filters)
         sessions = mediation_selectors.figures(filters)
@@ -104,7 +111,7 @@ def _section_view(request: HttpRequest, section: str) -> HttpResponse:
             tables.insert(0, comparison(filters, passages, sessions))
     else:
         tables = section_tables(section, filters)
-    return _render(request, section, form, filters, tables, export_url="pilotage:export")
+    return tables
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -130,7 +137,9 @@ def publics(request: HttpRequest) -> HttpResponse:
 @role_required(Role.DPO)
 def rgpd(request: HttpRequest) -> HttpResponse:
     form, filters = _form(request, "rgpd", (Role.DPO,))
-    tables = section_tables("rgpd", filters, whole_department=_is_department_wide(request, filters))
+    with tuned():
+        whole = _is_department_wide(request, filters)
+        tables = section_tables("rgpd", filters, whole_department=whole)
     return _render(request, "rgpd", form, filters, tables, export_url="pilotage:rgpd_export")
 
 
@@ -143,8 +152,10 @@ def _export(
     form, filters = _form(request, section, roles)
     if request.GET and not form.is_valid():
         return render(request, "pilotage/export_error.html", {"form": form}, status=400)
-    whole = section == "rgpd" and _is_department_wide(request, filters)
-    for table in section_tables(section, filters, whole_department=whole):
+    with tuned():
+        whole = section == "rgpd" and _is_department_wide(request, filters)
+        tables = section_tables(section, filters, whole_department=whole)
+    for table in tables:
         if table.slug == slug:
             return exports.table_response(table, filters, fmt)
     raise Http404
@@ -189,9 +200,10 @@ def bilan(request: HttpRequest) -> HttpResponse:
     site = form.site()
     assert site is not None
     filters = Filters(start=month, end=min(_month_end(month), today), sites=(site,))
-    accueil_t = {t.slug: t for t in accueil_tables(filters)}
-    mediation_t = {t.slug: t for t in mediation_tables(filters)}
-    publics_t = {t.slug: t for t in publics_tables(filters)}
+    with tuned():
+        accueil_t = {t.slug: t for t in accueil_tables(filters)}
+        mediation_t = {t.slug: t for t in mediation_tables(filters)}
+        publics_t = {t.slug: t for t in publics_tables(filters)}
     tables = [
         accueil_t["accueil/chiffres"],
         accueil_t["accueil/motifs"],
@@ -236,7 +248,8 @@ def my_activity(request: HttpRequest) -> HttpResponse:
         "mediation/autonomie",
         "mediation/organismes",
     }
-    tables = [t for t in mediation_tables(filters) if t.slug in wanted]
+    with tuned():
+        tables = [t for t in mediation_tables(filters) if t.slug in wanted]
     return render(
         request,
         "pilotage/my_activity.html",
