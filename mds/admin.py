@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
@@ -157,8 +158,21 @@ class MDSAdmin(admin.ModelAdmin[MDS]):
 class MembershipForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
-        fields = ("role", "mds", "is_active")
-        labels = {"role": _("rôle"), "mds": _("MDS"), "is_active": _("actif")}
+        fields = ("user", "role", "mds", "is_active")
+        labels = {
+            "user": _("utilisateur"),
+            "role": _("rôle"),
+            "mds": _("MDS"),
+            "is_active": _("actif"),
+        }
+
+
+class MDSFilter(admin.RelatedFieldListFilter):
+    """The MDS filter, titled in French (the foreign key has no verbose name)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = str(_("MDS"))
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -175,7 +189,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "roles", "is_active")
-    list_filter = ("is_active", "memberships__role", "memberships__mds")
+    list_filter = ("is_active", "memberships__role", ("memberships__mds", MDSFilter))
     search_fields = ("email", "first_name", "last_name")
     inlines = [MembershipInline]
     actions = ["invite"]
@@ -293,7 +307,70 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
     form = MembershipForm
     fields = ("user", "role", "mds", "is_active")
-    list_display = ("user", "role", "mds", "is_active")
-    list_filter = ("role", "mds", "is_active")
+    list_display = ("user", "role", "site", "is_active")
+    list_filter = ("role", ("mds", MDSFilter), "is_active")
+    list_select_related = ("user", "mds")
+
+    @admin.display(description=_("MDS"), ordering="mds__name")
+    def site(self, obj: Membership) -> str:
+        return obj.mds.name if obj.mds else str(_("toutes (rôle départemental)"))
+
     search_fields = ("user__email", "user__last_name")
-    autocomplete_fields = ("user",)
+    # a plain <select>: the select2 autocomplete has no accessible name when empty (axe)
+
+
+# --- Second factor (allauth): French columns, no secret shown -----------------------------------
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
+    """Deleting a person's authenticator is how the administrator resets a lost phone; the
+    secret itself (``data``) is never shown."""
+
+    list_display = ("owner", "kind", "created", "last_used")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("owner", "kind", "created", "last_used")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    @admin.display(description=_("utilisateur"), ordering="user__email")
+    def owner(self, obj: Authenticator) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("type"), ordering="type")
+    def kind(self, obj: Authenticator) -> str:
+        return str(obj.get_type_display())
+
+    @admin.display(description=_("créé le"), ordering="created_at")
+    def created(self, obj: Authenticator) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
+    def last_used(self, obj: Authenticator) -> Any:
+        return obj.last_used_at
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+#: Names of the admin index for models of libraries whose verbose names are English.
+FRENCH_MODEL_NAMES: dict[str, str] = {
+    "Authenticator": str(_("Double authentification (TOTP)")),
+}
+_get_app_list = admin.site.get_app_list
+
+
+def _french_app_list(request: HttpRequest, app_label: str | None = None) -> list[Any]:
+    apps = _get_app_list(request, app_label)
+    for app in apps:
+        for model in app["models"]:
+            model["name"] = FRENCH_MODEL_NAMES.get(model["object_name"], model["name"])
+    return apps
+
+
+admin.site.get_app_list = _french_app_list  # type: ignore[method-assign]

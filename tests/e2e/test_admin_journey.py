@@ -68,6 +68,8 @@ ADMIN_PAGES = (
     "/admin/mds/mds/{mds}/change/",
     "/admin/mds/user/",
     "/admin/mds/membership/",
+    "/admin/mds/membership/add/",
+    "/admin/mfa/authenticator/",
     "/admin/accueil/motive/",
     "/admin/accueil/language/",
     "/admin/accompagnement/organisme/",

@@ -139,3 +139,20 @@ def test_the_journal_is_for_the_dpo_not_the_administrator(
     dpo = Client()
     dpo.force_login(member(Role.DPO))
     assert dpo.get(url).status_code == 200
+
+
+def test_library_and_membership_pages_read_french(
+    admin_client: tuple[Client, User], member: Callable[..., User], mds_a: MDS
+) -> None:
+    client, _admin = admin_client
+    member(Role.MEDIATEUR, mds_a)  # a TOTP authenticator exists
+    index = unescape(client.get(reverse("admin:index")).content.decode())
+    assert "Double authentification (TOTP)" in index
+    assert "Authenticators" not in index
+    totp = unescape(client.get(reverse("admin:mfa_authenticator_changelist")).content.decode())
+    for english in ("Created at", "Last used at", ">User<"):
+        assert english not in totp
+    assert "Dernière utilisation" in totp
+    memberships = unescape(client.get(reverse("admin:mds_membership_changelist")).content.decode())
+    assert "Médiateur numérique (ME MSN)" in memberships
+    assert ">Mds<" not in memberships and "Par mds" not in memberships
