@@ -1,4 +1,5 @@
-"""Pieces shared by the section selectors: period bounds in Europe/Paris, percentiles."""
+"""Pieces shared by the section selectors: period bounds in Europe/Paris, one-scan breakdowns
+(``GROUPING SETS``, with ``percentile_cont`` for waiting times), the planner settings."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, FloatField, Func, QuerySet
+from django.db.models import FloatField, Func, QuerySet
 from django.db.models.expressions import Combinable
 
 from pilotage.forms import Filters
@@ -43,20 +44,6 @@ def local_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(filters.start, dt.time.min, tzinfo=PARIS)
     end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, tzinfo=PARIS)
     return start, end
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL ``percentile_cont(f) WITHIN GROUP (ORDER BY expr)``."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        if not 0 <= fraction <= 1:
-            raise ValueError("fraction")
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
 
 class Epoch(Func):
