@@ -18,7 +18,7 @@ from pilotage.forms import Filters
 from pilotage.privacy import protect_count
 from pilotage.tables import Table
 
-from .common import by_labels, distribution
+from .common import by_labels, distribution, grouping_sets
 from .mediation import sessions
 
 NOT_GIVEN = "Non renseigné"
@@ -34,18 +34,17 @@ def _choices(choices: Any) -> list[tuple[Any, str]]:
 
 def publics_tables(filters: Filters) -> list[Table]:
     qs = people(filters)
-    ages = distribution(
-        by_labels(
-            qs.values_list("age_band").annotate(n=Count("pk")).order_by(), _choices(AgeBand.choices)
-        ),
-        with_share=False,
+    grouped = grouping_sets(
+        qs.values("age_band", "gender", "internet_at_home").order_by(),
+        [("age_band",), ("gender",), ("internet_at_home",)],
+        ["COUNT(*)"],
     )
-    genders = distribution(
-        by_labels(
-            qs.values_list("gender").annotate(n=Count("pk")).order_by(), _choices(Gender.choices)
-        ),
-        with_share=False,
-    )
+
+    def counted(column: str) -> list[tuple[str, int]]:
+        return [(keys[column], values[0]) for keys, values in grouped[(column,)]]
+
+    ages = distribution(by_labels(counted("age_band"), _choices(AgeBand.choices)), with_share=False)
+    genders = distribution(by_labels(counted("gender"), _choices(Gender.choices)), with_share=False)
     equipment_counts = qs.aggregate(
         **{
             f"e_{value}": Count("pk", filter=Q(equipment__contains=[value]))
@@ -59,10 +58,7 @@ def publics_tables(filters: Filters) -> list[Table]:
         for value, label in Equipment.choices
     ] + [[NOT_GIVEN, protect_count(equipment_counts["none_given"])]]
     internet = distribution(
-        by_labels(
-            qs.values_list("internet_at_home").annotate(n=Count("pk")).order_by(),
-            [(k, str(v)) for k, v in InternetAtHome.choices],
-        ),
+        by_labels(counted("internet_at_home"), [(k, str(v)) for k, v in InternetAtHome.choices]),
         with_share=False,
     )
     anonymous = distribution(
