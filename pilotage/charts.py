@@ -73,7 +73,7 @@ def bar_chart(title: str, points: Sequence[tuple[str, Count]]) -> SafeString:
 
 def hbar_chart(title: str, points: Sequence[tuple[str, Count]]) -> SafeString:
     """Horizontal bars for categories (labels on the left)."""
-    row, left = 24, 220
+    row, left = 24, 250
     height = max(row * len(points) + 10, 40)
     peak = max((c.shown or 0 for _l, c in points), default=0) or 1
     parts = []
@@ -87,7 +87,7 @@ def hbar_chart(title: str, points: Sequence[tuple[str, Count]]) -> SafeString:
                 '<text x="{vx}" y="{ty}" font-size="12">{value}</text>',
                 lx=left - 6,
                 ty=y + 15,
-                label=label[:34],
+                label=label if len(label) <= 34 else label[:33] + "…",
                 x=left,
                 y=y + 3,
                 w=f"{w:.1f}",

@@ -7,8 +7,7 @@ slug: ``docs/exports.md`` documents each slug and its columns, and a test compar
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -26,8 +25,6 @@ class Table:
     rows: list[list[Any]]
     chart: SafeString | None = None
     note: str = ""
-    #: keys of the chart's data, so the page can say what the chart shows
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def spec(self) -> Spec:
@@ -126,7 +123,3 @@ COOP_COLUMNS: tuple[str, ...] = (
     "genre",
     "orientation",
 )
-
-
-def iso(value: dt.date) -> str:
-    return value.isoformat()

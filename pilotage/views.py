@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mds.models import MDS
-from mds.permissions import reachable_sites, role_required
+from mds.permissions import has_role, reachable_sites, role_required
 from mds.roles import Role
 
 from . import exports
@@ -57,8 +57,7 @@ def _form(request: HttpRequest, section: str, roles: tuple[str, ...]) -> tuple[F
 
 
 def _is_department_wide(request: HttpRequest, filters: Filters) -> bool:
-    from mds.permissions import has_role
-
+    """The whole Département is in scope (then journal entries without an MDS count too)."""
     return (
         has_role(request.user, *DEPARTMENT_WIDE)
         and len(filters.sites) == MDS.objects.filter(is_active=True).count()
