@@ -186,3 +186,33 @@ def test_query_count_does_not_grow_with_the_data(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+EXPORTS = (
+    ("pilotage:coop_export", {"fmt": "csv"}),
+    ("pilotage:coop_export", {"fmt": "xlsx"}),
+    ("pilotage:export", {"section": "accueil", "name": "heures", "fmt": "xlsx"}),
+    ("pilotage:export", {"section": "ensemble", "name": "comparaison", "fmt": "csv"}),
+)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), EXPORTS)
+@time_machine.travel(TODAY, tick=False)
+def test_export_query_count_does_not_grow_with_the_data(
+    name: str, kwargs: dict[str, str], mds_a: MDS, mds_b: MDS, member: Callable[..., User]
+) -> None:
+    user = member(Role.DIRECTION_DEPARTEMENTALE)
+    client = Client()
+    client.force_login(user)
+    url = reverse(name, kwargs=kwargs)
+    client.get(url)
+    counts = []
+    for scale in (2, 12):
+        add_activity([mds_a, mds_b], scale, user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
