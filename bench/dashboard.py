@@ -262,7 +262,10 @@ def measure(repeat: int) -> None:
             times.sort()
             p50 = statistics.median(times)
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            # the goal is for pages; a row-level export is a file download, measured for info
             verdict = "PASS" if p95 < GOAL_P95_MS else "FAIL"
+            if name.startswith("export Coop"):
+                verdict = f"({verdict} : fichier, hors objectif)"
             out(f"{label:<22} {name:<22} {p50:8.0f} {p95:8.0f} {queries:9d}  {verdict}")
 
 
