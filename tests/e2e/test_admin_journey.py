@@ -72,6 +72,7 @@ ADMIN_PAGES = (
     "/admin/mfa/authenticator/",
     "/admin/accueil/motive/",
     "/admin/accueil/language/",
+    "/admin/accueil/passage/",
     "/admin/accompagnement/organisme/",
     "/admin/accompagnement/kindofhelp/",
     "/admin/accompagnement/forbiddenact/",

@@ -156,3 +156,21 @@ def test_library_and_membership_pages_read_french(
     memberships = unescape(client.get(reverse("admin:mds_membership_changelist")).content.decode())
     assert "Médiateur numérique (ME MSN)" in memberships
     assert ">Mds<" not in memberships and "Par mds" not in memberships
+
+
+def test_the_passage_history_reads_french(
+    admin_client: tuple[Client, User], mds_a: MDS, mds_b: MDS
+) -> None:
+    from tests.accueil.factories import PassageFactory
+
+    client, _admin = admin_client
+    passage = PassageFactory(mds=mds_a)
+    PassageFactory(mds=mds_b)  # two MDS: the MDS filter is shown
+    page = unescape(
+        client.get(reverse("admin:accueil_passage_change", args=[passage.pk])).content.decode()
+    )
+    for english in ("Called by", "Created by", "Handled by", "From status", "To status", "Mds"):
+        assert english not in page, english
+    assert "Appelé par" in page and "Vers" in page and "MDS A (Malpassé)" in page
+    listing = unescape(client.get(reverse("admin:accueil_passage_changelist")).content.decode())
+    assert "Par mds" not in listing and "Par MDS" in listing
