@@ -133,3 +133,16 @@ def test_mediator_filter_is_one_agent_only(mds_a: MDS) -> None:
     make_session(mds_a, dt.date(2026, 3, 3), (ModeOfHelp.FAIRE_POUR,), mediator=colleague)
     rows = dict(read(mediation_tables(feb_march(mds_a, mediator_id=me.pk)), "mediation/chiffres"))
     assert rows["Accompagnements"] == "6"
+
+
+def test_demarches_by_kind_of_help(mds_a: MDS) -> None:
+    from accompagnement.models import KindOfHelp
+    from tests.accompagnement.factories import DemarcheFactory
+    from tests.pilotage.conftest import make_session
+
+    email = KindOfHelp.objects.get(code="creation_email")
+    for _ in range(7):
+        session = make_session(mds_a, dt.date(2026, 3, 3), (ModeOfHelp.FAIRE_AVEC,))
+        DemarcheFactory(session=session, kind_of_help=email, position=1)
+    rows = dict(read(mediation_tables(feb_march(mds_a)), "mediation/aides"))
+    assert rows == {"Démarche administrative en ligne": "7", "Création d'une adresse e-mail": "7"}

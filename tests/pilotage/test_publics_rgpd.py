@@ -66,3 +66,46 @@ def test_rgpd_figures_count_the_journal_and_consents(mds_a: MDS) -> None:
     narrowed = dict(read(rgpd_tables(filters, whole_department=False), "rgpd/journal"))
     assert "Purge des secrets expirés" not in narrowed
     assert narrowed["Téléchargement d'un document"] == "5"
+
+
+def test_rgpd_figures_count_consents_and_vault(mds_a: MDS) -> None:
+    from rgpd.models import ConsentPurpose, PurposeCode
+    from tests.rgpd.factories import make_credential
+
+    credentials = [
+        make_credential(Usager.objects.create(mds=mds_a, age_band="25_39")) for _ in range(6)
+    ]
+    now = timezone.now()
+    for credential in credentials[:2]:
+        credential.handed_over_at = now
+        credential.save(update_fields=["handed_over_at"])
+    withdrawn = credentials[0].consent
+    withdrawn.withdrawn_at = now
+    withdrawn.save(update_fields=["withdrawn_at"])
+    today = timezone.localdate()
+    tables = rgpd_tables(Filters(start=today, end=today, sites=(mds_a,)), whole_department=False)
+    purpose = ConsentPurpose.objects.get(code=PurposeCode.CREDENTIAL).label
+    consents = {row[0]: row[1:] for row in read(tables, "rgpd/consentements")}
+    assert consents[purpose] == ["6", "< 5"]  # 6 given, 1 withdrawn
+    vault = {row[0]: row[1:] for row in read(tables, "rgpd/coffre")}
+    # stored 6, handed over 2, none expired or destroyed today (they expire in 7 days)
+    assert vault["Identifiants temporaires"] == ["6", "< 5", "0", "0"]
+    assert vault["Document numérisé"] == ["0", "0", "0", "0"]
+    tomorrow = Filters(start=today, end=today + dt.timedelta(days=8), sites=(mds_a,))
+    vault = {
+        row[0]: row[1:]
+        for row in read(rgpd_tables(tomorrow, whole_department=False), "rgpd/coffre")
+    }
+    assert vault["Identifiants temporaires"][2] == "6"  # expired within the period
+
+
+def test_publics_anonymous_sessions_by_age_band(mds_a: MDS) -> None:
+    for band, times in (("18_24", 6), ("70_plus", 2)):
+        for _ in range(times):
+            session = make_session(mds_a, dt.date(2026, 3, 4), (AVEC,))
+            session.age_band = band
+            session.save(update_fields=["age_band"])
+    rows = dict(read(publics_tables(Filters(sites=(mds_a,), **MARCH)), "publics/ages-anonymes"))
+    assert rows["18-24 ans"] == "masqué"  # 8 sessions are published: 8 - 6 would give the 2
+    assert rows["70 ans et plus"] == "< 5"
+    assert rows["25-39 ans"] == "0"
