@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mds.forms import parse_id
+from mds.forms import add_service_error, parse_id
 from mds.models import MDS
 from mds.permissions import current_mds, has_role, reachable_sites, role_required
 from mds.roles import Role
@@ -115,7 +115,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     language=data["language"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 if result.outside_opening_hours and result.created:
                     messages.warning(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accompagnement.models import Usager
+from accompagnement.selectors import search_usagers  # noqa: F401 (the one usager search)
 from mds.models import User
 from mds.permissions import scope
 from mds.roles import Role
@@ -21,24 +22,10 @@ from .models import (
     TemporaryCredential,
 )
 
-MAX_SEARCH_RESULTS = 50
-
 
 def vault_usagers(user: User | AnonymousUser | None) -> QuerySet[Usager]:
     """The people whose vault the mediator may open: those of their MDS."""
     return scope(Usager.objects.select_related("mds"), user, Role.MEDIATEUR)
-
-
-def search_usagers(
-    queryset: QuerySet[Usager], query: str, *, limit: int = MAX_SEARCH_RESULTS
-) -> QuerySet[Usager]:
-    query = (query or "").strip()
-    if not query:
-        return queryset.none()
-    condition = Q(display_name__icontains=query)
-    if query.isdigit():
-        condition |= Q(pk=int(query))
-    return queryset.filter(condition).order_by("display_name", "pk")[:limit]
 
 
 def all_usagers_for_dpo(user: User | AnonymousUser | None) -> QuerySet[Usager]:

@@ -253,7 +253,12 @@ def record_consent(
         )
         return consent
 
-    same = {"usager_id": usager.pk, "purpose_id": purpose.pk, "witnessed_by_id": actor.pk}
+    same = {
+        "usager_id": usager.pk,
+        "purpose_id": purpose.pk,
+        "witnessed_by_id": actor.pk,
+        "method": method,
+    }
     return create_once(Consent, idempotency_key, create, same=same)[0]
 
 
@@ -419,7 +424,13 @@ def store_credential(
         return credential
 
     same = {"usager_id": usager.pk, "service": service, "created_by_id": actor.pk}
-    credential = create_once(TemporaryCredential, idempotency_key, create, same=same)[0]
+    credential = create_once(
+        TemporaryCredential,
+        idempotency_key,
+        create,
+        same=same,
+        check=lambda found: found.secret.destroyed_at is None and found.secret.reveal() == payload,
+    )[0]
     return credential
 
 
@@ -608,7 +619,13 @@ def store_document(
         return document
 
     same = {"usager_id": usager.pk, "kind": kind, "created_by_id": actor.pk}
-    return create_once(ScannedDocument, idempotency_key, create, same=same)[0]
+    return create_once(
+        ScannedDocument,
+        idempotency_key,
+        create,
+        same=same,
+        check=lambda found: found.secret.destroyed_at is None and found.secret.reveal() == content,
+    )[0]
 
 
 @sensitive_variables()

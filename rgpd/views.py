@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accompagnement.models import Usager
+from mds.forms import add_service_error
 from mds.models import User
 from mds.permissions import can_act_in, role_required
 from mds.roles import Role
@@ -60,17 +61,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            for item in errors:
-                form.add_error(field, item.message % (item.params or {}))
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -148,14 +138,19 @@ def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
                 _("Consentement enregistré : « %(purpose)s ».") % {"purpose": consent.purpose},
             )
             return redirect("rgpd:person_vault", usager_id=usager.pk)
-    return render(request, "rgpd/consent_form.html", {"form": form, "usager": usager})
+    return render(
+        request,
+        "rgpd/consent_form.html",
+        {"form": form, "usager": usager},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
@@ -221,7 +216,7 @@ def credential_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -233,6 +228,7 @@ def credential_new(request: HttpRequest, usager_id: int) -> HttpResponse:
         request,
         "rgpd/credential_form.html",
         {"form": form, "usager": usager, "has_consent": has_consent},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -355,7 +351,7 @@ def _document_new(
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Document chiffré et gardé dans le coffre."))
                 return redirect("rgpd:person_vault", usager_id=usager.pk)

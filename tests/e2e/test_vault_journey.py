@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accompagnement.models import Usager
-from mds.demo import seed
+from demo.seed import seed
 from mds.models import Membership, User
 from rgpd.models import ScannedDocument, Secret, TemporaryCredential
 from rgpd.services import seed_consent_purposes

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from accompagnement.models import Atelier, Usager
 from accueil.models import PassageEvent, Status
-from mds.demo import seed_reference_data
+from demo.seed import seed_reference_data
 from mds.models import MDS, User
 from mds.roles import Role
 from rgpd import rights

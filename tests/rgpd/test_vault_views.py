@@ -80,7 +80,7 @@ def test_unknown_purpose_in_the_form_gets_a_french_message(client: Client, usage
         reverse("rgpd:consent_new", args=[usager.pk]),
         {"purpose": "inconnue", "method": "oral_witnessed", "text_read": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert not Consent.objects.exists()
 
@@ -94,7 +94,7 @@ def test_ttl_beyond_max_in_the_form_gets_a_french_message_and_nothing_is_stored(
         {"service": "caf", "identifier": "karim", "secret": "pw-secret-1", "ttl_days": "90"},
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Au plus 30 jours" in body
     assert "pw-secret-1" not in body  # the password is never echoed back
     assert not TemporaryCredential.objects.exists()

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accompagnement import services
 from accompagnement.models import KindOfHelp, Organisme, RelatedRightRule, SocialRight
+from accompagnement.services.rules import (
+    RightSuggestion,
+    mark_right_checked,
+    suggest_related_rights,
+)
+from accompagnement.services.sessions import log_session
 from mds.models import MDS, User
 from mds.roles import Role
 from tests.accompagnement.factories import demarche, ref, session_kwargs
@@ -15,18 +20,18 @@ from tests.factories import make_member
 pytestmark = pytest.mark.django_db
 
 
-def _codes(suggestions: list[services.RightSuggestion]) -> list[str]:
+def _codes(suggestions: list[RightSuggestion]) -> list[str]:
     return [s.right.code for s in suggestions]
 
 
 def test_rsa_suggests_css_and_prime_activite() -> None:
-    suggestions = services.suggest_related_rights([demarche(right="rsa")])
+    suggestions = suggest_related_rights([demarche(right="rsa")])
     assert _codes(suggestions) == ["css", "prime_activite"]
     assert all(s.note for s in suggestions)
 
 
 def test_apl_suggests_fsl_and_aah_suggests_css_and_cmi_once_each() -> None:
-    suggestions = services.suggest_related_rights(
+    suggestions = suggest_related_rights(
         [demarche(right="apl"), demarche(right="aah"), demarche(right="rsa")]
     )
     assert _codes(suggestions) == ["fsl", "css", "cmi", "prime_activite"]
@@ -34,14 +39,14 @@ def test_apl_suggests_fsl_and_aah_suggests_css_and_cmi_once_each() -> None:
 
 
 def test_a_right_already_handled_in_the_session_is_not_suggested() -> None:
-    suggestions = services.suggest_related_rights(
+    suggestions = suggest_related_rights(
         [demarche(right="rsa"), demarche(organisme="cpam", right="css")]
     )
     assert _codes(suggestions) == ["prime_activite"]
 
 
 def test_no_suggestion_without_a_matching_rule() -> None:
-    assert services.suggest_related_rights([demarche("impression", organisme=None)]) == []
+    assert suggest_related_rights([demarche("impression", organisme=None)]) == []
 
 
 def test_rules_on_organisme_and_kind_are_editable_and_inactive_rules_are_ignored() -> None:
@@ -51,28 +56,28 @@ def test_rules_on_organisme_and_kind_are_editable_and_inactive_rules_are_ignored
         suggested_right=ref(SocialRight, "aah"),
         note="Demande MDPH : penser à l'AAH.",
     )
-    assert _codes(services.suggest_related_rights([demarche(organisme="mdph")])) == ["aah"]
-    assert services.suggest_related_rights([demarche("impression", organisme="mdph")]) == []
+    assert _codes(suggest_related_rights([demarche(organisme="mdph")])) == ["aah"]
+    assert suggest_related_rights([demarche("impression", organisme="mdph")]) == []
     RelatedRightRule.objects.update(is_active=False)
-    assert services.suggest_related_rights([demarche(right="rsa")]) == []
+    assert suggest_related_rights([demarche(right="rsa")]) == []
 
 
 def test_logged_session_keeps_suggestions_the_mediator_marks_checked(
     mediator: User, mds_a: MDS
 ) -> None:
-    session = services.log_session(
+    session = log_session(
         mediator=mediator, mds=mds_a, **session_kwargs(demarches=[demarche(right="rsa")])
     )
     checks = list(session.right_checks.order_by("pk"))
     assert [c.right.code for c in checks] == ["css", "prime_activite"]
     assert not any(c.checked for c in checks)
 
-    services.mark_right_checked(check=checks[0], user=mediator)
+    mark_right_checked(check=checks[0], user=mediator)
     checks[0].refresh_from_db()
     assert checks[0].checked and checks[0].checked_by == mediator
     assert checks[0].checked_at is not None
 
-    services.mark_right_checked(check=checks[0], user=mediator, checked=False)
+    mark_right_checked(check=checks[0], user=mediator, checked=False)
     checks[0].refresh_from_db()
     assert not checks[0].checked and checks[0].checked_by is None
 
@@ -80,11 +85,11 @@ def test_logged_session_keeps_suggestions_the_mediator_marks_checked(
 def test_only_a_mediator_of_the_mds_marks_a_right_checked(
     mediator: User, mds_a: MDS, mds_b: MDS
 ) -> None:
-    session = services.log_session(
+    session = log_session(
         mediator=mediator, mds=mds_a, **session_kwargs(demarches=[demarche(right="rsa")])
     )
     check = session.right_checks.first()
     assert check is not None
     for outsider in (make_member(Role.MEDIATEUR, mds_b), make_member(Role.ACCUEIL, mds_a)):
         with pytest.raises(PermissionDenied):
-            services.mark_right_checked(check=check, user=outsider)
+            mark_right_checked(check=check, user=outsider)

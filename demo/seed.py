@@ -1,20 +1,32 @@
-"""Demo data: two MDS and one account per role. Used by ``seed_demo`` and the browser tests."""
+"""Demo data: two MDS and one account per role. Used by ``seed_demo`` and the browser tests.
+
+It lives above the apps it seeds (it calls their services), never inside one of them: no app
+imports this package."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
-from .models import MDS, OpeningPeriod, User
-from .roles import Role
+from accompagnement.models import KindOfHelp, Organisme, Origin, Outcome, Usager
+from accompagnement.reference import seed_reference_data as seed_accompagnement
+from accompagnement.services.common import DemarcheInput
+from accompagnement.services.sessions import log_session
+from accompagnement.services.usagers import create_usager
+from accueil.reference import seed_reference_data as seed_accueil
+from mds.models import MDS, OpeningPeriod, User
+from mds.roles import Role
+from mds.services import grant_membership
+from rgpd.services import seed_consent_purposes
 
 
 @dataclass(frozen=True)
@@ -81,12 +93,6 @@ def demo_password() -> str:
 
 def seed_reference_data() -> None:
     """Reference lists come from data migrations; put back any that a flush removed."""
-    from django.apps import apps
-
-    from accompagnement.reference import seed_reference_data as seed_accompagnement
-    from accueil.reference import seed_reference_data as seed_accueil
-    from rgpd.services import seed_consent_purposes
-
     seed_accueil(apps)
     seed_accompagnement(apps, None)
     seed_consent_purposes()
@@ -120,7 +126,7 @@ def seed(*, password: str) -> list[DemoAccount]:
         )
         user.set_password(password)
         user.save()
-        services.grant_membership(
+        grant_membership(
             user=user, role=account.role, mds=sites[account.site] if account.site else None
         )
     seed_activity(mds=sites["malpasse"], mediator=User.objects.get(email=ACCOUNTS[1].email))
@@ -132,14 +138,9 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
 
     Fixed idempotency keys make it safe to run again (the services return the same rows).
     """
-    import uuid
-
-    from accompagnement import services as accompagnement
-    from accompagnement.models import KindOfHelp, Organisme, Origin, Outcome, Usager
-
     usager = Usager.objects.filter(mds=mds, display_name="Samira (démo)").first()
     if usager is None:
-        usager = accompagnement.create_usager(
+        usager = create_usager(
             mds=mds,
             created_by=mediator,
             display_name="Samira (démo)",
@@ -150,7 +151,7 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
     online = KindOfHelp.objects.get(code="demarche_en_ligne")
     today = timezone.localdate()
     for days_ago, mode in ((30, 4), (14, 3)):
-        accompagnement.log_session(
+        log_session(
             mediator=mediator,
             mds=mds,
             idempotency_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-session-{mds.code}-{mode}"),
@@ -159,9 +160,5 @@ def seed_activity(*, mds: MDS, mediator: User) -> None:
             origin=Origin.objects.get(code="spontane"),
             outcome=Outcome.objects.get(code="fait"),
             usager=usager,
-            demarches=[
-                accompagnement.DemarcheInput(
-                    kind_of_help=online.pk, mode_of_help=mode, organisme=caf.pk
-                )
-            ],
+            demarches=[DemarcheInput(kind_of_help=online.pk, mode_of_help=mode, organisme=caf.pk)],
         )

@@ -30,18 +30,18 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, deletion
 
+from accueil.models import DailyTicketCounter, Language, Motive, Passage, PassageEvent, Status
 from mds.models import MDS, OpeningPeriod, User
-
-from .models import DailyTicketCounter, Language, Motive, Passage, PassageEvent, Status
 
 GENERATOR_EMAIL = "generateur@mds.local"
 
@@ -154,25 +154,9 @@ class Report:
 # --- calendar -----------------------------------------------------------------------------
 
 
-def easter(year: int) -> dt.date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
-def public_holidays(year: int) -> set[dt.date]:
-    sunday = easter(year)
-    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
-    days = {dt.date(year, month, day) for month, day in fixed}
-    days |= {sunday + dt.timedelta(days=n) for n in (1, 39, 50)}  # Easter Monday, Ascension, Whit
-    return days
+def public_holidays(years: Iterable[int]) -> set[dt.date]:
+    """France's public holidays (metropolitan) in ``years``, from the ``holidays`` package."""
+    return set(holidays.France(years=list(years)).keys())
 
 
 def calendar_days(options: Options, today: dt.date) -> list[dt.date]:
@@ -292,9 +276,7 @@ class Plan:
 
 def make_plan(options: Options, sites: list[MDS], today: dt.date, rng: random.Random) -> Plan:
     calendar = calendar_days(options, today)
-    holidays: set[dt.date] = set()
-    for year in {day.year for day in calendar}:
-        holidays |= public_holidays(year)
+    closed = public_holidays({day.year for day in calendar})
     profiles = {mds.pk: day_profiles(mds) for mds in sites}
     # Bigger and smaller sites: a stable factor per site (from the seed), mean 1.
     sizes = [rng.uniform(0.6, 1.5) for _ in sites]
@@ -319,7 +301,7 @@ def make_plan(options: Options, sites: list[MDS], today: dt.date, rng: random.Ra
     for mds, size in zip(sites, sizes, strict=True):
         for day in calendar:
             profile = profiles[mds.pk].get(day.weekday())
-            if profile is None or day in holidays:
+            if profile is None or day in closed:
                 continue
             if (mds.pk, day) in taken:
                 skipped += 1
@@ -655,7 +637,7 @@ def truncate(generator: User) -> int:
 def generate(options: Options, progress: Callable[[str], None] = print) -> Report:
     started = time.monotonic()
     report = Report(backend=connection.vendor)
-    rng = random.Random(options.seed)  # noqa: S311 -- reproducible fake data, not secrets
+    rng = random.Random(options.seed)
     today = options.today or dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
     with transaction.atomic():
         generator = generator_user()

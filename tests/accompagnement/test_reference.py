@@ -1,6 +1,10 @@
-"""The data migration seeds the reference lists the admin edits afterwards."""
+"""The data migration seeds the reference lists the admin edits afterwards.
+
+Counts come from the data the migration holds (its frozen copy), never from today's numbers."""
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 
@@ -20,36 +24,33 @@ from accompagnement.models import (
 )
 
 pytestmark = pytest.mark.django_db
+SEEDED = importlib.import_module("accompagnement.migrations.0002_seed_reference_data")
 
 
 def test_reference_migration_seeds_every_list() -> None:
     assert set(Organisme.objects.values_list("code", flat=True)) == {
-        code for code, _label, _theme in reference.ORGANISMES
+        code for code, _label, _theme in SEEDED.ORGANISMES
     }
-    assert KindOfHelp.objects.count() == len(reference.KINDS_OF_HELP) == 13
-    assert Organisme.objects.count() == 15
+    assert set(KindOfHelp.objects.values_list("code", flat=True)) == {
+        code for code, _label, _theme in SEEDED.KINDS_OF_HELP
+    }
     assert list(Origin.objects.values_list("code", flat=True)) == [
-        "spontane",
-        "oriente_professionnel",
-        "aller_vers",
-        "file_accueil",
+        code for code, _label in SEEDED.ORIGINS
     ]
     assert Outcome.objects.get(code="a_poursuivre").requires_next_appointment
     assert set(Outcome.objects.filter(needs_follow_up=True).values_list("code", flat=True)) == {
         "a_poursuivre",
         "pieces_manquantes",
     }
-    assert SocialRight.objects.filter(code__in=["rsa", "apl", "aah", "css"]).count() == 4
-    assert RelatedRightRule.objects.count() == len(reference.RELATED_RIGHT_RULES)
+    assert set(SocialRight.objects.values_list("code", flat=True)) == {
+        code for code, _label, _organisme in SEEDED.RIGHTS
+    }
+    assert RelatedRightRule.objects.count() == len(SEEDED.RELATED_RIGHT_RULES)
 
 
 def test_seeded_forbidden_acts_are_forbidden_for_the_mediator() -> None:
     acts = {act.code: act for act in ForbiddenAct.objects.all()}
-    assert set(acts) == {
-        "carte_bancaire",
-        "declaration_trimestrielle_rsa",
-        "logiciels_professionnels",
-    }
+    assert set(acts) == {act["code"] for act in SEEDED.FORBIDDEN_ACTS}
     assert all(act.is_forbidden_for("mediateur") for act in acts.values())
     assert all(act.explanation and act.suggestion for act in acts.values())
     assert acts["carte_bancaire"].kind_of_help.code == "paiement_en_ligne"
@@ -58,8 +59,8 @@ def test_seeded_forbidden_acts_are_forbidden_for_the_mediator() -> None:
 
 
 def test_reference_lists_are_ordered_as_seeded() -> None:
-    labels = list(Organisme.objects.values_list("code", flat=True))
-    assert labels[0] == "caf" and labels[-1] == "autre"
+    codes = list(Organisme.objects.values_list("code", flat=True))
+    assert codes == [code for code, _label, _theme in SEEDED.ORGANISMES]
 
 
 def test_modes_of_help_go_from_autonomy_to_faire_pour_with_a_definition() -> None:
@@ -85,7 +86,8 @@ def test_organismes_map_to_administrative_themes_and_kinds_to_national_themes() 
 def test_seeding_again_keeps_admin_edits() -> None:
     from django.apps import apps
 
+    before = Organisme.objects.count()
     Organisme.objects.filter(code="caf").update(label="CAF des Bouches-du-Rhône")
     reference.seed_reference_data(apps, None)
     assert Organisme.objects.get(code="caf").label == "CAF des Bouches-du-Rhône"
-    assert Organisme.objects.count() == 15
+    assert Organisme.objects.count() == before

@@ -1,9 +1,6 @@
-"""Forms of the accompagnement app. They parse and label; the rules live in ``services``.
-
-``SessionForm.clean()`` calls :func:`accompagnement.services.validate_session` and places each
-message next to its field, so the page refuses exactly what the service refuses. Free text is
-stored as typed: templates escape it on output.
-"""
+"""The mediation session form and its démarches (a formset). ``SessionForm.clean()`` calls
+:func:`accompagnement.services.sessions.validate_session` and places each message next to its
+field, so the page refuses exactly what the service refuses."""
 
 from __future__ import annotations
 
@@ -12,28 +9,18 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Passage
-from mds.forms import IdempotentForm
+from mds.forms import add_service_error
 from mds.models import MDS, User
 
-from . import services
-from .models import (
-    ATELIER_AGE_FIELDS,
-    ATELIER_GENDER_FIELDS,
+from ..models import (
     DURATION_PRESETS,
     MODE_OF_HELP_DEFINITIONS,
     AgeBand,
-    Atelier,
-    AtelierAudience,
-    CoopTheme,
-    Equipment,
     ForbiddenAct,
-    Gender,
-    InternetAtHome,
     KindOfHelp,
     MediationSession,
     ModeOfHelp,
@@ -43,6 +30,9 @@ from .models import (
     SocialRight,
     Usager,
 )
+from ..services.common import DemarcheInput
+from ..services.demarches import MAX_DEMARCHES
+from ..services.sessions import log_session, validate_session
 
 OTHER_DURATION = "autre"
 
@@ -105,9 +95,9 @@ class DemarcheForm(forms.Form):
     #: Definition of each mode, for templates that show it under each radio button.
     mode_definitions = MODE_OF_HELP_DEFINITIONS
 
-    def to_input(self) -> services.DemarcheInput:
+    def to_input(self) -> DemarcheInput:
         data = self.cleaned_data
-        return services.DemarcheInput(
+        return DemarcheInput(
             kind_of_help=data["kind_of_help"].pk,
             mode_of_help=int(data["mode_of_help"]),
             organisme=data["organisme"].pk if data.get("organisme") else None,
@@ -124,33 +114,14 @@ def demarche_formset(extra: int = 0) -> type[forms.BaseFormSet[DemarcheForm]]:
         extra=extra,
         min_num=1,
         validate_min=True,
-        max_num=services.MAX_DEMARCHES,
+        max_num=MAX_DEMARCHES,
         validate_max=True,
     )
 
 
-#: Where a service error key lands in the session form (``None``: at the top of the form).
-_SERVICE_ERROR_FIELDS: dict[str, str | None] = {
-    "date": "date",
-    "duration_minutes": "duration_preset",
-    "origin": "origin",
-    "outcome": "outcome",
-    "usager": "usager",
-    "age_band": "age_band",
-    "next_appointment": "next_appointment",
-    "file_number": "file_number",
-    "faire_pour_reason": "faire_pour_reason",
-    "consent_recorded": "consent_recorded",
-    "demarches": None,
-    "passage": None,
-}
-
-
-def _messages_by_field(exc: ValidationError) -> dict[str | None, list[str]]:
-    """A service error as {field: messages}; errors without a field go under ``None``."""
-    if hasattr(exc, "error_dict"):
-        return {key: list(messages) for key, messages in exc.message_dict.items()}
-    return {None: list(exc.messages)}
+#: Service error keys that land elsewhere than the field of the same name (the rest, e.g.
+#: ``demarches`` or ``passage``, go to the top of the form when no field has their name).
+_SERVICE_ERROR_FIELDS: dict[str, str | None] = {"duration_minutes": "duration_preset"}
 
 
 class SessionForm(forms.Form):
@@ -267,12 +238,9 @@ class SessionForm(forms.Form):
         if self.errors or not self.demarches.is_valid():
             return data  # the service only sees well-formed input
         try:
-            services.validate_session(**self._service_kwargs(data))
+            validate_session(**self._service_kwargs(data))
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                target = _SERVICE_ERROR_FIELDS.get(key)
-                for message in messages:
-                    self.add_error(target, message)
+            add_service_error(self, exc, fields=_SERVICE_ERROR_FIELDS)
         return data
 
     def _service_kwargs(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -297,139 +265,11 @@ class SessionForm(forms.Form):
 
         ``None`` when the service refused at save time (messages added to the form)."""
         try:
-            return services.log_session(
+            return log_session(
                 idempotency_key=self.cleaned_data["idempotency_key"],
                 passage=self.passage,
                 **self._service_kwargs(self.cleaned_data),
             )
         except ValidationError as exc:
-            for key, messages in _messages_by_field(exc).items():
-                for message in messages:
-                    self.add_error(_SERVICE_ERROR_FIELDS.get(key or ""), message)
-            return None
-
-
-class UsagerForm(IdempotentForm):
-    """A light usager profile; :func:`services.create_usager` decides."""
-
-    display_name = forms.CharField(
-        label=_("Prénom ou pseudonyme"),
-        max_length=80,
-        required=False,
-        help_text=_("Facultatif. Un prénom ou un pseudonyme suffit."),
-    )
-    birth_year = forms.IntegerField(label=_("Année de naissance"), required=False)
-    age_band = forms.ChoiceField(
-        label=_("Tranche d'âge"),
-        choices=[("", _("— non précisée —")), *AgeBand.choices],
-        required=False,
-    )
-    gender = forms.ChoiceField(
-        label=_("Genre"), choices=[("", _("— non précisé —")), *Gender.choices], required=False
-    )
-    equipment = forms.MultipleChoiceField(
-        label=_("Équipement"),
-        choices=Equipment.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    internet_at_home = forms.ChoiceField(
-        label=_("Internet à domicile"),
-        choices=InternetAtHome.choices,
-        initial=InternetAtHome.UNKNOWN,
-        widget=forms.RadioSelect,
-    )
-    languages = forms.CharField(label=_("Langues parlées"), max_length=120, required=False)
-    notes = forms.CharField(
-        label=_("Remarques"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=Usager._meta.get_field("notes").help_text,
-    )
-
-    def __init__(self, data: Any = None, *, created_by: User, mds: MDS, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
-        self.created_by = created_by
-        self.mds = mds
-
-    def save(self) -> Usager | None:
-        """The new usager, or ``None`` when the service refused (messages added to the form)."""
-        try:
-            return services.create_usager(
-                mds=self.mds, created_by=self.created_by, **self.cleaned_data
-            )
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
-            return None
-
-
-def _count_field(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, initial=0, required=False)
-
-
-class AtelierForm(forms.Form):
-    """A collective workshop with anonymous head counts; :func:`services.record_atelier` decides."""
-
-    audience = forms.ChoiceField(
-        label=_("Public"), choices=AtelierAudience.choices, widget=forms.RadioSelect
-    )
-    theme = forms.CharField(label=_("Thème"), max_length=150)
-    coop_theme = forms.ChoiceField(
-        label=_("Thématique nationale"),
-        choices=[("", _("— à préciser —")), *CoopTheme.choices],
-        required=False,
-    )
-    date = forms.DateField(label=_("Date"), widget=DateInput)
-    duration_minutes = forms.IntegerField(
-        label=_("Durée (minutes)"), help_text=_("Entre 1 et 480 minutes (8 heures).")
-    )
-    participants = forms.ModelMultipleChoiceField(
-        queryset=Usager.objects.none(), required=False, label=_("Participants nommés (facultatif)")
-    )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, data: Any = None, *, animator: User, mds: MDS, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
-        kwargs["initial"] = {
-            "date": timezone.localdate(),
-            "idempotency_key": uuid.uuid4(),
-            **kwargs["initial"],
-        }
-        super().__init__(data, **kwargs)
-        self.animator = animator
-        self.mds = mds
-        participants = self.fields["participants"]
-        assert isinstance(participants, forms.ModelMultipleChoiceField)
-        participants.queryset = Usager.objects.filter(mds=mds)
-        for name in [*ATELIER_AGE_FIELDS.values(), *ATELIER_GENDER_FIELDS.values()]:
-            model_field = Atelier._meta.get_field(name)
-            assert isinstance(model_field, models.Field)
-            self.fields[name] = _count_field(model_field.verbose_name)
-
-    def save(self) -> Atelier | None:
-        """The atelier, or ``None`` when the service refused (messages added to the form)."""
-        data = self.cleaned_data
-        try:
-            return services.record_atelier(
-                animator=self.animator,
-                mds=self.mds,
-                idempotency_key=data["idempotency_key"],
-                audience=data["audience"],
-                theme=data["theme"],
-                coop_theme=data.get("coop_theme") or "",
-                date=data["date"],
-                duration_minutes=data["duration_minutes"],
-                age_counts={band: data.get(name) or 0 for band, name in ATELIER_AGE_FIELDS.items()},
-                gender_counts={
-                    gender: data.get(name) or 0 for gender, name in ATELIER_GENDER_FIELDS.items()
-                },
-                participants=list(data.get("participants") or ()),
-            )
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
+            add_service_error(self, exc, fields=_SERVICE_ERROR_FIELDS)
             return None

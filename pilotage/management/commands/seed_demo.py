@@ -1,10 +1,13 @@
-"""``python manage.py seed_demo``: demo MDS and one account per role; prints the accounts."""
+"""``python manage.py seed_demo``: demo MDS and one account per role; prints the accounts.
+
+The command sits in ``pilotage``, the top layer, because the demo (package ``demo``) seeds every
+app below it; no app of a lower layer may import it."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mds.demo import demo_password, seed
+from demo.seed import demo_password, seed
 from mds.roles import MFA_REQUIRED_ROLES, Role
 
 

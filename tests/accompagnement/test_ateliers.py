@@ -1,4 +1,5 @@
-"""Usager profiles and collective workshops (ateliers) with anonymous head counts."""
+"""Collective workshops (ateliers) with anonymous head counts; the database's own checks on
+sessions and ateliers."""
 
 from __future__ import annotations
 
@@ -10,64 +11,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accompagnement import services
 from accompagnement.models import (
     AgeBand,
     Atelier,
     AtelierAudience,
-    Equipment,
     Gender,
     MediationSession,
-    Usager,
 )
+from accompagnement.services.ateliers import record_atelier
 from mds.models import MDS, User
-from mds.roles import Role
 from tests.accompagnement.factories import MediationSessionFactory, UsagerFactory
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
-
-
-def test_create_usager_derives_the_age_band_from_the_birth_year(mediator: User, mds_a: MDS) -> None:
-    usager = services.create_usager(
-        mds=mds_a,
-        created_by=mediator,
-        display_name=" Fatima ",
-        birth_year=1950,
-        gender=Gender.FEMALE,
-        equipment=[Equipment.SMARTPHONE],
-        languages="arabe, français",
-        notes="Préfère le mardi matin.",
-    )
-    assert usager.display_name == "Fatima"
-    assert usager.age_band == AgeBand.FROM_70
-    assert usager.created_by == mediator
-    assert usager.internet_at_home == "inconnu"
-
-
-def test_create_usager_refuses_bad_values(mediator: User, mds_a: MDS) -> None:
-    with pytest.raises(ValidationError) as excinfo:
-        services.create_usager(mds=mds_a, created_by=mediator, birth_year=1850)
-    assert "birth_year" in excinfo.value.error_dict
-    with pytest.raises(ValidationError) as excinfo:
-        services.create_usager(
-            mds=mds_a, created_by=mediator, equipment=[Equipment.NONE, Equipment.TABLET]
-        )
-    assert "equipment" in excinfo.value.error_dict
-    with pytest.raises(ValidationError) as excinfo:
-        services.create_usager(mds=mds_a, created_by=mediator, notes="x" * 501)
-    assert "notes" in excinfo.value.error_dict
-    assert Usager.objects.count() == 0
-
-
-def test_usager_notes_warn_against_health_data_and_passwords() -> None:
-    help_text = str(Usager._meta.get_field("notes").help_text)
-    assert "santé" in help_text and "mots de passe" in help_text
-
-
-def test_accueil_cannot_create_an_usager(mds_a: MDS) -> None:
-    with pytest.raises(PermissionDenied):
-        services.create_usager(mds=mds_a, created_by=make_member(Role.ACCUEIL, mds_a))
 
 
 def _atelier(**overrides: Any) -> dict[str, Any]:
@@ -87,9 +42,7 @@ def _atelier(**overrides: Any) -> dict[str, Any]:
 
 def test_atelier_keeps_head_counts_by_age_band_and_gender(mediator: User, mds_a: MDS) -> None:
     named = UsagerFactory(mds=mds_a)
-    atelier = services.record_atelier(
-        animator=mediator, mds=mds_a, **_atelier(participants=[named.pk])
-    )
+    atelier = record_atelier(animator=mediator, mds=mds_a, **_atelier(participants=[named.pk]))
     assert atelier.total == 8
     assert atelier.counts_by_age_band()[AgeBand.FROM_60_TO_69] == 4
     assert atelier.counts_by_age_band()[""] == 1
@@ -99,9 +52,7 @@ def test_atelier_keeps_head_counts_by_age_band_and_gender(mediator: User, mds_a:
 
 def test_atelier_counts_must_agree(mediator: User, mds_a: MDS) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.record_atelier(
-            animator=mediator, mds=mds_a, **_atelier(age_counts={AgeBand.FROM_70: 2})
-        )
+        record_atelier(animator=mediator, mds=mds_a, **_atelier(age_counts={AgeBand.FROM_70: 2}))
     assert [e.code for e in excinfo.value.error_dict["age_counts"]] == ["counts_disagree"]
 
 
@@ -122,15 +73,15 @@ def test_atelier_bad_input_is_refused(
     mediator: User, mds_a: MDS, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.record_atelier(animator=mediator, mds=mds_a, **_atelier(**overrides))
+        record_atelier(animator=mediator, mds=mds_a, **_atelier(**overrides))
     assert field in excinfo.value.error_dict
     assert Atelier.objects.count() == 0
 
 
 def test_atelier_double_submit_returns_the_same_atelier(mediator: User, mds_a: MDS) -> None:
     kwargs = _atelier()
-    first = services.record_atelier(animator=mediator, mds=mds_a, **kwargs)
-    assert services.record_atelier(animator=mediator, mds=mds_a, **kwargs).pk == first.pk
+    first = record_atelier(animator=mediator, mds=mds_a, **kwargs)
+    assert record_atelier(animator=mediator, mds=mds_a, **kwargs).pk == first.pk
     assert Atelier.objects.count() == 1
 
 
@@ -138,7 +89,7 @@ def test_atelier_for_professionals_by_a_mediator_of_another_mds_is_refused(
     mediator: User, mds_b: MDS
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.record_atelier(
+        record_atelier(
             animator=mediator, mds=mds_b, **_atelier(audience=AtelierAudience.PROFESSIONALS)
         )
 
