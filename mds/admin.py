@@ -27,6 +27,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -135,8 +137,6 @@ class MDSAdmin(admin.ModelAdmin[MDS]):
     def board_link(self, obj: MDS) -> str:
         if obj.pk is None:
             return str(_("Elle sera créée à l'enregistrement."))
-        from django.urls import reverse
-
         return reverse("accueil:board", kwargs={"token": obj.board_token})
 
     @admin.action(description=_("Régénérer le lien de l'écran"))
@@ -218,8 +218,6 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     def get_urls(self) -> list[Any]:
-        from django.urls import path
-
         return [
             path(
                 "<path:object_id>/inviter/",
@@ -231,8 +229,6 @@ class UserAdmin(DjangoUserAdmin):
 
     def invite_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The "Inviter" button of the user page (POST only)."""
-        from django.shortcuts import get_object_or_404, redirect
-
         user = get_object_or_404(User, pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, user):
             raise PermissionDenied

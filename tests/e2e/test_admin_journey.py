@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from mds.demo import seed
+from demo.seed import seed
 from mds.models import MDS, User
 from tests.e2e.conftest import assert_accessible, log_in
 

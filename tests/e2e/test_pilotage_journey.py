@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from accompagnement.models import Demarche, ModeOfHelp
-from mds.demo import seed
+from demo.seed import seed
 from mds.models import MDS
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.pilotage.conftest import make_session
