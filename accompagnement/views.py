@@ -19,7 +19,7 @@ from mds.home_pages import render_role_home
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required
 from mds.roles import Role
-from rgpd.services import journal_read
+from rgpd.selectors.reads import journal_read
 
 from . import selectors
 from .forms import AtelierForm, SessionForm, UsagerForm

@@ -26,7 +26,7 @@ from accueil.reference import seed_reference_data as seed_accueil
 from mds.models import MDS, OpeningPeriod, User
 from mds.roles import Role
 from mds.services import grant_membership
-from rgpd.services import seed_consent_purposes
+from rgpd.demo import seed_demo_reference
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def seed_reference_data() -> None:
     """Reference lists come from data migrations; put back any that a flush removed."""
     seed_accueil(apps)
     seed_accompagnement(apps, None)
-    seed_consent_purposes()
+    seed_demo_reference()
 
 
 @transaction.atomic

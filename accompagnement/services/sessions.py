@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accueil.services import Action, transition
 from mds.idempotency import create_once
 from rgpd.models import PurposeCode
-from rgpd.services import live_consent
+from rgpd.selectors.consents import live_consent
 
 from ..models import (
     AgeBand,

@@ -386,13 +386,14 @@ def test_actions_in_refreshed_rows_lead_back_to_the_page_not_the_fragment(
     _arrive(mds_a, agent)
     rows = Client()
     rows.force_login(agent)
-    assert (
-        'name="next" value="/accueil/"' in rows.get(reverse("accueil:queue_rows")).content.decode()
-    )
+    # the rows' buttons submit the page's form, whose "next" is the page (not the fragment)
+    assert 'form="queue-actions"' in rows.get(reverse("accueil:queue_rows")).content.decode()
+    assert 'name="next" value="/accueil/"' in rows.get(reverse("accueil:home")).content.decode()
     desk = Client()
     desk.force_login(mediator)
     html = desk.get(reverse("accueil:queue_rows"), {"pour": Role.MEDIATEUR}).content.decode()
-    assert 'name="next" value="/file/"' in html
+    assert 'form="queue-actions"' in html
+    assert 'name="next" value="/file/"' in desk.get(reverse("accueil:desk")).content.decode()
 
 
 #: The one-tap buttons of a queue row, by status (what the agents see today).

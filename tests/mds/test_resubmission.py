@@ -32,8 +32,8 @@ from mds.idempotency import REUSED_FORM
 from mds.models import MDS
 from mds.roles import Role
 from rgpd.crypto import generate_key_spec
+from rgpd.demo import seed_consent_purposes
 from rgpd.models import Consent, PurposeCode, ScannedDocument, TemporaryCredential
-from rgpd.services import seed_consent_purposes
 from tests.accompagnement.factories import UsagerFactory, ref
 from tests.factories import make_member
 from tests.rgpd.factories import PNG_BYTES, make_consent

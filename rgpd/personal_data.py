@@ -1,15 +1,18 @@
-"""The register of personal data: one declaration per category, used everywhere.
+"""The register of personal data: one declaration per category, registered by its app.
 
 Each :class:`Category` says where the data lives (model, fields), why it is processed (purpose,
-legal basis), how long it is kept, who reaches it, how to find a person's rows and how to erase
-them. Three things are generated from this one list, so a rule lives in one place:
+legal basis), how long it is kept (a row of :mod:`rgpd.retention`), who reaches it, how to find
+a person's rows and how to erase them. Each app declares its own tables in its
+``AppConfig.ready()`` with :func:`register_personal_data` (this module imports no model, so an
+``apps.py`` imports it at module top); rgpd declares its own below. Three things are generated
+from the registered list, so a rule lives in one place:
 
 - the processing register page (``rgpd:register``);
-- the export of everything about a person (:func:`rgpd.rights.export_person`);
-- the erasure (anonymisation) of a person (:func:`rgpd.rights.erase_person`).
+- the export of everything about a person (:func:`rgpd.pages.rights.export_person`);
+- the erasure (anonymisation) of a person (:func:`rgpd.pages.rights.erase_person`).
 
-A test checks that every model holding a foreign key to ``accompagnement.Usager`` is declared
-here: a new table about people cannot be forgotten by the export or the erasure.
+A test checks that every model holding a foreign key to ``accompagnement.Usager`` is declared:
+a new table about people cannot be forgotten by the export or the erasure.
 """
 
 from __future__ import annotations
@@ -17,15 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, Model, Q, Value, When
+from django.db.models import Model, Q
 
 from mds.roles import Role
 
-if TYPE_CHECKING:
-    from accompagnement.models import Usager
+from . import retention as retention_table
 
 
 class Erase(StrEnum):
@@ -55,15 +57,30 @@ class Category:
     fields: tuple[str, ...]  # exported fields ("a__b" follows relations)
     purpose: str
     legal_basis: str
-    retention: str
+    #: Row of :data:`rgpd.retention.RETENTION` (``None``: see ``retention_note`` alone).
+    retention_key: str | None
     access: tuple[str, ...]  # roles
     erase: Erase
     #: Q selecting the rows about a person; ``None`` for categories not about a helped person.
-    person: Callable[[Usager], Q] | None = None
+    person: Callable[[Any], Q] | None = None
     #: For ``Erase.UPDATE``: field → neutral value (or expression).
     replace: Mapping[str, Any] = field(default_factory=dict)
     encrypted: bool = False
     note: str = ""
+    #: Said after the duration ("détruits au retrait du consentement"), or the whole text.
+    retention_note: str = ""
+    #: Place in the register, the export and the erasure (smaller first).
+    position: int = 100
+
+    @property
+    def retention(self) -> str:
+        """The duration in force, read from the retention table (and the operator's settings)
+        each time: the register never shows a duration the code does not apply."""
+        if self.retention_key is None:
+            return self.retention_note
+        text = retention_table.describe(self.retention_key)
+        text = text[0].upper() + text[1:]
+        return f"{text} ; {self.retention_note}." if self.retention_note else f"{text}."
 
     @property
     def model_class(self) -> type[Model]:
@@ -92,123 +109,19 @@ MEDIATION = (Role.MEDIATEUR, Role.DPO)
 ERASED = "[effacé]"
 
 
-def _cancel_reason_erased() -> Any:
-    # A cancelled passage must keep a non-empty reason (database constraint).
-    return Case(When(status="cancelled", then=Value(ERASED)), default=Value(""))
-
-
-def _admin_log(usager: Usager) -> Q:
+def _admin_log(usager: Any) -> Q:
+    # Imported here: this module is imported by apps.py files before the models are ready.
     from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(type(usager))
     return Q(content_type=content_type, object_id=str(usager.pk))
 
 
-CATEGORIES: tuple[Category, ...] = (
-    Category(
-        key="usager",
-        label="Profil de la personne accompagnée",
-        model="accompagnement.Usager",
-        fields=(
-            "id",
-            "mds__name",
-            "display_name",
-            "birth_year",
-            "age_band",
-            "gender",
-            "equipment",
-            "internet_at_home",
-            "languages",
-            "notes",
-            "created_at",
-        ),
-        purpose="Retrouver la personne d'un accompagnement à l'autre ; statistiques anonymes.",
-        legal_basis=PUBLIC_INTEREST,
-        retention="3 ans après le dernier accompagnement, puis anonymisation.",
-        access=(Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.DPO),
-        erase=Erase.UPDATE,
-        person=lambda usager: Q(pk=usager.pk),
-        replace={"display_name": "", "birth_year": None, "languages": "", "notes": ""},
-        note="La tranche d'âge, le genre et l'équipement restent, sans identité (statistiques).",
-    ),
-    Category(
-        key="sessions",
-        label="Accompagnements individuels",
-        model="accompagnement.MediationSession",
-        fields=(
-            "id",
-            "date",
-            "duration_minutes",
-            "mediator__email",
-            "origin__label",
-            "outcome__label",
-            "file_number",
-            "faire_pour_reason",
-            "consent_recorded",
-            "next_appointment",
-        ),
-        purpose="Suivre les démarches faites avec la personne ; bilan d'activité.",
-        legal_basis=PUBLIC_INTEREST,
-        retention="3 ans, puis anonymisation (les chiffres agrégés restent).",
-        access=(*MEDIATION, Role.DIRECTION),
-        erase=Erase.UPDATE,
-        person=lambda usager: Q(usager=usager),
-        replace={"file_number": "", "faire_pour_reason": ""},
-    ),
-    Category(
-        key="demarches",
-        label="Démarches des accompagnements",
-        model="accompagnement.Demarche",
-        fields=("id", "session_id", "organisme__label", "kind_of_help__label", "mode_of_help"),
-        purpose="Savoir quelles démarches ont été faites et comment (faire avec, faire pour).",
-        legal_basis=PUBLIC_INTEREST,
-        retention="Comme l'accompagnement.",
-        access=(*MEDIATION, Role.DIRECTION),
-        erase=Erase.KEEP,
-        person=lambda usager: Q(session__usager=usager),
-        note="Aucun texte libre : ne désigne plus personne une fois le profil anonymisé.",
-    ),
-    Category(
-        key="ateliers",
-        label="Participation nominative aux ateliers",
-        model="accompagnement.Atelier_participants",
-        fields=("atelier_id", "atelier__date", "atelier__theme"),
-        purpose="Suivre la participation d'une personne aux ateliers collectifs.",
-        legal_basis=PUBLIC_INTEREST,
-        retention="3 ans ; les effectifs anonymes de l'atelier restent.",
-        access=MEDIATION,
-        erase=Erase.DELETE,
-        person=lambda usager: Q(usager=usager),
-    ),
-    Category(
-        key="passages",
-        label="Passages à l'accueil liés à un accompagnement",
-        model="accueil.Passage",
-        fields=("id", "day", "arrived_at", "motive__label", "alias", "status", "cancel_reason"),
-        purpose="Organiser l'accueil et la file d'attente ; mesurer l'attente.",
-        legal_basis=PUBLIC_INTEREST,
-        retention="Prénom ou pseudonyme effacé en fin de journée d'accueil (issue ultérieure) ; "
-        "passages anonymes gardés 3 ans pour les statistiques.",
-        access=(Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.DPO),
-        erase=Erase.UPDATE,
-        person=lambda usager: Q(mediation_session__usager=usager),
-        replace={"alias": "", "cancel_reason": _cancel_reason_erased},
-    ),
-    Category(
-        key="passage_events",
-        label="Étapes des passages à l'accueil",
-        model="accueil.PassageEvent",
-        fields=("id", "passage_id", "at", "from_status", "to_status", "note"),
-        purpose="Horodater l'accueil (attente, prise en charge).",
-        legal_basis=PUBLIC_INTEREST,
-        retention="Comme le passage.",
-        access=(Role.ACCUEIL, Role.SECRETARIAT, Role.DPO),
-        erase=Erase.UPDATE,
-        person=lambda usager: Q(passage__mediation_session__usager=usager),
-        replace={"note": ""},
-    ),
+#: rgpd's own tables (registered by ``RgpdConfig.ready()``).
+RGPD_CATEGORIES: tuple[Category, ...] = (
     Category(
         key="consents",
+        position=70,
         label="Consentements",
         model="rgpd.Consent",
         fields=(
@@ -224,7 +137,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         purpose="Prouver le consentement donné (texte exact, date, témoin) et son retrait.",
         legal_basis="Obligation de prouver le consentement (art. 7.1 RGPD)",
-        retention="Durée du consentement, puis 5 ans comme preuve (prescription).",
+        retention_key="consent_proof",
         access=MEDIATION,
         erase=Erase.WITHDRAW,
         person=lambda usager: Q(usager=usager),
@@ -232,13 +145,15 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         key="credentials",
+        position=80,
         label="Identifiants temporaires (coffre)",
         model="rgpd.TemporaryCredential",
         fields=("id", "service", "created_at", "secret__expires_at", "handed_over_at"),
         purpose="Finir une démarche en ligne sur plusieurs jours sans que la personne "
         "doive retenir ses identifiants ; les lui remettre.",
         legal_basis=CONSENT,
-        retention="7 jours par défaut, 30 jours au plus ; détruits au retrait du consentement.",
+        retention_key="credential_ttl",
+        retention_note="détruits au retrait du consentement",
         access=(Role.MEDIATEUR,),
         erase=Erase.DESTROY,
         person=lambda usager: Q(usager=usager),
@@ -247,13 +162,15 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         key="documents",
+        position=90,
         label="Documents numérisés (coffre)",
         model="rgpd.ScannedDocument",
         fields=("id", "kind", "content_type", "size", "created_at", "secret__expires_at"),
         purpose="Transmettre un justificatif pour une démarche sans photo sur un téléphone "
         "personnel.",
         legal_basis=CONSENT,
-        retention="72 heures par défaut, 30 jours au plus ; détruits au retrait du consentement.",
+        retention_key="document_ttl",
+        retention_note="détruits au retrait du consentement",
         access=(Role.MEDIATEUR,),
         erase=Erase.DESTROY,
         person=lambda usager: Q(usager=usager),
@@ -262,12 +179,13 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         key="admin_log",
+        position=100,
         label="Historique de l'administration Django",
         model="admin.LogEntry",
         fields=("id", "action_time", "object_repr", "change_message"),
         purpose="Tracer les modifications faites dans l'administration.",
         legal_basis=LEGAL_OBLIGATION,
-        retention="12 mois.",
+        retention_key="admin_log",
         access=(Role.ADMIN, Role.DPO),
         erase=Erase.UPDATE,
         person=_admin_log,
@@ -275,12 +193,13 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         key="journal",
+        position=110,
         label="Journal d'audit",
         model="rgpd.JournalEntry",
         fields=("seq", "created_at", "actor__email", "action", "reason"),
         purpose="Savoir qui a consulté ou modifié quelle donnée personnelle, et pourquoi.",
         legal_basis=LEGAL_OBLIGATION,
-        retention="12 mois (6 à 12 mois selon la CNIL), rotation avec point de contrôle.",
+        retention_key="journal",
         access=(Role.DPO,),
         erase=Erase.KEEP,
         person=lambda usager: Q(target_type="usager", target_id=str(usager.pk)),
@@ -288,12 +207,13 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         key="agents",
+        position=120,
         label="Comptes des agents",
         model="mds.User",
         fields=("email", "first_name", "last_name"),
         purpose="Authentifier les agents, attribuer les rôles par MDS.",
         legal_basis="Exécution de la mission et gestion du personnel (art. 6.1.e RGPD)",
-        retention="Durée de l'affectation, puis désactivation ; suppression après 12 mois.",
+        retention_key="agent_account",
         access=(Role.ADMIN, Role.DPO),
         erase=Erase.KEEP,
         note="Les agents exercent leurs droits auprès de l'administrateur.",
@@ -301,12 +221,26 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 
+_REGISTERED: dict[str, Category] = {}
+
+
+def register_personal_data(*categories: Category) -> None:
+    """Declare tables holding personal data (call it from ``AppConfig.ready()``)."""
+    for category in categories:
+        known = _REGISTERED.get(category.key)
+        if known is not None and known != category:
+            raise ValueError(f"Catégorie déjà déclarée autrement : {category.key}")
+        _REGISTERED[category.key] = category
+
+
+def categories() -> list[Category]:
+    """Every registered category, in register order."""
+    return sorted(_REGISTERED.values(), key=lambda category: (category.position, category.key))
+
+
 def person_categories() -> list[Category]:
-    return [category for category in CATEGORIES if category.person is not None]
+    return [category for category in categories() if category.person is not None]
 
 
 def by_key(key: str) -> Category:
-    for category in CATEGORIES:
-        if category.key == key:
-            return category
-    raise KeyError(key)
+    return _REGISTERED[key]

@@ -1,7 +1,7 @@
 """Data-subject rights, for the DPO: export everything about a person, erase (anonymise) them.
 
-Both walk :data:`rgpd.register.CATEGORIES`: what is exported and how each table is erased is
-declared there once. Both are journaled (pseudonymous identifiers only).
+Both walk the categories registered in :mod:`rgpd.personal_data`: what is exported and how each
+table is erased is declared there once. Both are journaled (pseudonymous identifiers only).
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from mds.models import User
 from mds.permissions import has_role
 from mds.roles import Role
 
-from . import journal
-from .models import (
+from .. import journal
+from ..models import (
     Consent,
     JournalAction,
     JournalReason,
     ScannedDocument,
     TemporaryCredential,
 )
-from .register import Category, Erase, person_categories
+from ..personal_data import Category, Erase, person_categories
+from ..services.consents import withdraw_consent
+from ..services.secrets import destroy_item
 
 RIGHTS_ROLE = Role.DPO
 
@@ -123,8 +125,6 @@ class ErasureReport:
 
 
 def _erase_category(category: Category, usager: Usager, actor: User) -> int:
-    from . import services
-
     assert category.person is not None
     manager: Any = category.model_class._default_manager
     queryset = manager.filter(category.person(usager))
@@ -141,7 +141,7 @@ def _erase_category(category: Category, usager: Usager, actor: User) -> int:
         count = 0
         for consent in queryset.filter(withdrawn_at__isnull=True):
             assert isinstance(consent, Consent)
-            services.withdraw_consent(
+            withdraw_consent(
                 actor=actor, consent=consent, reason=JournalReason.DATA_SUBJECT_REQUEST
             )
             count += 1
@@ -150,7 +150,7 @@ def _erase_category(category: Category, usager: Usager, actor: User) -> int:
         count = 0
         for item in queryset.select_related("secret"):
             assert isinstance(item, TemporaryCredential | ScannedDocument)
-            count += services._destroy(item, actor=actor, reason=JournalReason.DATA_SUBJECT_REQUEST)
+            count += destroy_item(item, actor=actor, reason=JournalReason.DATA_SUBJECT_REQUEST)
         return count
     return 0
 

@@ -1,23 +1,24 @@
-"""Vault pages for mediators (/coffre/…) and data-protection pages for the DPO (/rgpd/…).
+"""The mediator's vault pages (``/coffre/…``): a person's vault, consents, credentials, documents.
 
-Thin views: permissions through ``mds.permissions``, rules in ``rgpd.services`` and
-``rgpd.rights``, reads in ``rgpd.selectors``. Pages showing a person, a consent, a credential or
-a document journal the read (:func:`rgpd.services.journal_read`). Responses carrying a secret
-are never cached; secrets are marked sensitive for error reports.
+Thin views: every vault object is fetched by an ``access_*`` helper (:mod:`rgpd.selectors.access`:
+a 404, or a refusal journaled and shown as a 403), every write goes through
+:mod:`rgpd.services`, every page showing a personal record journals the read. Responses
+carrying a secret are never cached; secrets are marked sensitive for error reports.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -25,81 +26,70 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from accompagnement.models import Usager
+from accompagnement.selectors import search_usagers
 from mds.forms import add_service_error
-from mds.models import User
-from mds.permissions import can_act_in, role_required
-from mds.roles import Role
+from mds.permissions import role_required
 
-from . import journal, rights, selectors, services
-from .forms import (
-    ConsentForm,
-    CredentialForm,
-    DestroyForm,
-    DocumentForm,
-    EraseForm,
-    RevealForm,
-    SearchForm,
-)
-from .models import (
-    Consent,
-    JournalAction,
-    JournalReason,
-    ScannedDocument,
-    TemporaryCredential,
-)
-from .register import CATEGORIES
-from .uploads import BoundedMemoryUploadHandler, max_document_bytes
+from ...forms.dpo import SearchForm
+from ...forms.vault import ConsentForm, CredentialForm, DestroyForm, DocumentForm, RevealForm
+from ...models import JournalReason, PurposeCode
+from ...rules import VAULT_ROLE, VaultRefused
+from ...selectors import access
+from ...selectors.consents import dependents, live_consent
+from ...selectors.reads import journal_read
+from ...selectors.vault import person_vault as person_vault_data
+from ...services import consents, credentials, documents
+from ...uploads import BoundedMemoryUploadHandler, max_document_bytes
+from .. import selectors
+from . import no_store, request_user
 
-MEDIATEUR = Role.MEDIATEUR
-DPO = Role.DPO
+ViewFunc = Callable[..., HttpResponse]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+def _refused(request: HttpRequest, refusal: VaultRefused) -> HttpResponse:
+    return render(request, "rgpd/refused.html", {"message": refusal.message}, status=403)
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, private"
-    response["Pragma"] = "no-cache"
-    return response
+def vault_object_view(view: ViewFunc) -> ViewFunc:
+    """Login required; the role and the MDS are checked by the ``access_*`` helper the view
+    calls, so that a refusal (role without vault rights, another MDS) is journaled with the
+    object's id before the 403."""
 
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except VaultRefused as refusal:
+            return _refused(request, refusal)
 
-# --------------------------------------------------------------------------------------------
-# Mediator: finding a person, their vault
-# --------------------------------------------------------------------------------------------
+    wrapper.allowed_roles = frozenset({VAULT_ROLE})  # type: ignore[attr-defined]
+    return wrapper
 
 
 def _usager(request: HttpRequest, usager_id: int) -> Usager:
-    return get_object_or_404(selectors.vault_usagers(request.user), pk=usager_id)
+    return selectors.access_usager(request_user(request), usager_id, selectors.VAULT)
 
 
-def _vault_item(
-    request: HttpRequest, model: type[TemporaryCredential] | type[ScannedDocument], pk: uuid.UUID
-) -> Any:
-    """The item whatever its MDS: the services journal a refusal for another MDS."""
-    item = model.objects.select_related("secret", "consent", "usager", "mds").filter(pk=pk).first()
-    if item is None:
-        raise Http404(_("Élément introuvable."))
-    return item
+def _reauth_url(request: HttpRequest, next_url: str) -> str:
+    return f"{reverse('account_reauthenticate')}?{urlencode({'next': next_url})}"
 
 
-def _require_same_mds(request: HttpRequest, mds_id: int) -> None:
-    if not can_act_in(request.user, mds_id, MEDIATEUR):
-        raise PermissionDenied(_("Cet élément appartient à une autre MDS."))
+# --------------------------------------------------------------------------------------------
+# Finding a person, their vault, their consents
+# --------------------------------------------------------------------------------------------
 
 
-@role_required(MEDIATEUR)
+@role_required(VAULT_ROLE)
 def vault_home(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results: list[Usager] = []
     if form.is_valid():
         results = list(
-            selectors.search_usagers(selectors.vault_usagers(request.user), form.cleaned_data["q"])
+            search_usagers(selectors.vault_usagers(request.user), form.cleaned_data["q"])
         )
     return render(
         request,
@@ -109,29 +99,25 @@ def vault_home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(MEDIATEUR)
+@role_required(VAULT_ROLE)
 def person_vault(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id)
-    services.journal_read(actor=_user(request), target=usager)
+    journal_read(actor=request_user(request), target=usager)
     return render(
         request,
         "rgpd/person_vault.html",
-        {
-            "vault": selectors.person_vault(usager=usager),
-            "usager": usager,
-            "now": timezone.now(),
-        },
+        {"vault": person_vault_data(usager=usager), "usager": usager, "now": timezone.now()},
     )
 
 
-@role_required(MEDIATEUR)
+@role_required(VAULT_ROLE)
 def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id)
     form = ConsentForm(request.POST or None, initial={"purpose": request.GET.get("finalite")})
     if request.method == "POST" and form.is_valid():
         try:
-            consent = services.record_consent(
-                actor=_user(request),
+            consent = consents.record_consent(
+                actor=request_user(request),
                 usager=usager,
                 purpose_code=form.cleaned_data["purpose"],
                 method=form.cleaned_data["method"],
@@ -153,61 +139,51 @@ def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
     )
 
 
-def _consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
-    consent = (
-        Consent.objects.select_related("purpose", "text", "usager", "mds", "witnessed_by")
-        .filter(pk=consent_id)
-        .first()
-    )
-    if consent is None:
-        raise Http404(_("Consentement introuvable."))
-    if not can_act_in(request.user, consent.mds_id, MEDIATEUR):
-        raise PermissionDenied(_("Ce consentement appartient à une autre MDS."))
-    return consent
-
-
 @never_cache
-@role_required(MEDIATEUR)
+@vault_object_view
 def consent_proof(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
-    consent = _consent(request, consent_id)
-    services.journal_read(actor=_user(request), target=consent)
+    user = request_user(request)
+    consent = access.access_consent(user, consent_id, access.VIEW)
+    journal_read(actor=user, target=consent)
     return render(request, "rgpd/consent_proof.html", {"consent": consent})
 
 
-@role_required(MEDIATEUR)
+@vault_object_view
 def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
-    consent = _consent(request, consent_id)
+    user = request_user(request)
+    consent = access.access_consent(user, consent_id, access.WITHDRAW)
     if request.method == "POST":
-        destroyed = services.withdraw_consent(actor=_user(request), consent=consent)
+        destroyed = consents.withdraw_consent(actor=user, consent=consent)
         messages.success(
             request,
             _("Consentement retiré. Secrets détruits immédiatement : %(count)d.")
             % {"count": destroyed},
         )
         return redirect("rgpd:person_vault", usager_id=consent.usager_id)
-    dependents = services._dependents(consent)
     return render(
-        request, "rgpd/consent_withdraw.html", {"consent": consent, "dependents": dependents}
+        request,
+        "rgpd/consent_withdraw.html",
+        {"consent": consent, "dependents": dependents(consent)},
     )
 
 
 # --------------------------------------------------------------------------------------------
-# Mediator: temporary credentials
+# Temporary credentials
 # --------------------------------------------------------------------------------------------
 
 
 @sensitive_post_parameters("identifier", "secret")
-@role_required(MEDIATEUR)
+@role_required(VAULT_ROLE)
 @never_cache
 def credential_new(request: HttpRequest, usager_id: int) -> HttpResponse:
     usager = _usager(request, usager_id)
     form = CredentialForm(request.POST or None)
-    has_consent = services.live_consent(usager=usager, purpose_code="temporary_credential")
+    has_consent = live_consent(usager=usager, purpose_code=PurposeCode.CREDENTIAL)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            credential = services.store_credential(
-                actor=_user(request),
+            credential = credentials.store_credential(
+                actor=request_user(request),
                 usager=usager,
                 service=data["service"],
                 identifier=data["identifier"],
@@ -232,29 +208,28 @@ def credential_new(request: HttpRequest, usager_id: int) -> HttpResponse:
     )
 
 
-def _reauth_url(request: HttpRequest, next_url: str) -> str:
-    return f"{reverse('account_reauthenticate')}?{urlencode({'next': next_url})}"
-
-
 @sensitive_post_parameters("note")
-@role_required(MEDIATEUR)
+@vault_object_view
 @never_cache
 def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
-    credential: TemporaryCredential = _vault_item(request, TemporaryCredential, credential_id)
-    user = _user(request)
+    user = request_user(request)
+    posted = request.method == "POST"
+    credential = access.access_credential(
+        user, credential_id, access.REVEAL if posted else access.VIEW
+    )
     reauthenticated = did_recently_reauthenticate(request)
     here = request.get_full_path()
     form = RevealForm(request.POST or None, initial={"reason": request.GET.get("motif")})
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         reason = form.cleaned_data["reason"]  # the optional note is dropped, never kept
         try:
-            revealed = services.reveal_credential(
+            revealed = credentials.reveal_credential(
                 actor=user,
                 credential=credential,
                 reason=reason,
                 recently_reauthenticated=reauthenticated,
             )
-        except services.VaultRefused as refusal:
+        except VaultRefused as refusal:
             if refusal.reason == JournalReason.REFUSED_NO_REAUTH:
                 messages.warning(request, refusal.message)
                 return redirect(_reauth_url(request, here))
@@ -264,16 +239,15 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
             if reason == JournalReason.HAND_OVER
             else "rgpd/credential_revealed.html"
         )
-        return _no_store(
+        return no_store(
             render(
                 request,
                 template,
                 {"revealed": revealed, "credential": credential, "destroy_form": DestroyForm()},
             )
         )
-    _require_same_mds(request, credential.mds_id)
     if request.method == "GET":
-        services.journal_read(actor=user, target=credential)
+        journal_read(actor=user, target=credential)
     return render(
         request,
         "rgpd/credential_reveal.html",
@@ -286,18 +260,14 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
     )
 
 
-def _refused(request: HttpRequest, refusal: services.VaultRefused) -> HttpResponse:
-    return render(request, "rgpd/refused.html", {"message": refusal.message}, status=403)
-
-
-@role_required(MEDIATEUR)
+@vault_object_view
 def credential_destroy(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
-    credential: TemporaryCredential = _vault_item(request, TemporaryCredential, credential_id)
-    _require_same_mds(request, credential.mds_id)
+    user = request_user(request)
+    credential = access.access_credential(user, credential_id, access.DESTROY)
     form = DestroyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.destroy_credential(
-            actor=_user(request), credential=credential, reason=form.cleaned_data["reason"]
+        credentials.destroy_credential(
+            actor=user, credential=credential, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Identifiants détruits : le coffre ne les garde plus."))
         return redirect("rgpd:person_vault", usager_id=credential.usager_id)
@@ -309,12 +279,12 @@ def credential_destroy(request: HttpRequest, credential_id: uuid.UUID) -> HttpRe
 
 
 # --------------------------------------------------------------------------------------------
-# Mediator: scanned documents
+# Scanned documents
 # --------------------------------------------------------------------------------------------
 
 
 @csrf_exempt  # the upload handler must be set before the CSRF check reads the body
-@role_required(MEDIATEUR)
+@role_required(VAULT_ROLE)
 def document_new(request: HttpRequest, usager_id: int) -> HttpResponse:
     handler = BoundedMemoryUploadHandler(request)
     if request.method == "POST":
@@ -329,7 +299,7 @@ def _document_new(
 ) -> HttpResponse:
     usager = _usager(request, usager_id)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    has_consent = services.live_consent(usager=usager, purpose_code="scanned_document")
+    has_consent = live_consent(usager=usager, purpose_code=PurposeCode.DOCUMENT)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         if handler.too_large:
@@ -342,8 +312,8 @@ def _document_new(
             form.add_error("file", _("Photographiez le document ou choisissez un fichier."))
         else:
             try:
-                services.store_document(
-                    actor=_user(request),
+                documents.store_document(
+                    actor=request_user(request),
                     usager=usager,
                     kind=form.cleaned_data["kind"],
                     content=upload.read(),
@@ -364,23 +334,24 @@ def _document_new(
     )
 
 
-@role_required(MEDIATEUR)
+@vault_object_view
 @never_cache
 def document_download(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    document: ScannedDocument = _vault_item(request, ScannedDocument, document_id)
-    user = _user(request)
+    user = request_user(request)
+    posted = request.method == "POST"
+    document = access.access_document(user, document_id, access.DOWNLOAD if posted else access.VIEW)
     reauthenticated = did_recently_reauthenticate(request)
     here = request.get_full_path()
     form = RevealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
-            downloaded = services.download_document(
+            downloaded = documents.download_document(
                 actor=user,
                 document=document,
                 reason=form.cleaned_data["reason"],
                 recently_reauthenticated=reauthenticated,
             )
-        except services.VaultRefused as refusal:
+        except VaultRefused as refusal:
             if refusal.reason == JournalReason.REFUSED_NO_REAUTH:
                 messages.warning(request, refusal.message)
                 return redirect(_reauth_url(request, here))
@@ -388,10 +359,9 @@ def document_download(request: HttpRequest, document_id: uuid.UUID) -> HttpRespo
         response = HttpResponse(downloaded.content, content_type=document.content_type)
         response["Content-Disposition"] = f'attachment; filename="{downloaded.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
-        return _no_store(response)
-    _require_same_mds(request, document.mds_id)
+        return no_store(response)
     if request.method == "GET":
-        services.journal_read(actor=user, target=document)
+        journal_read(actor=user, target=document)
     return render(
         request,
         "rgpd/document_download.html",
@@ -404,121 +374,17 @@ def document_download(request: HttpRequest, document_id: uuid.UUID) -> HttpRespo
     )
 
 
-@role_required(MEDIATEUR)
+@vault_object_view
 def document_destroy(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    document: ScannedDocument = _vault_item(request, ScannedDocument, document_id)
-    _require_same_mds(request, document.mds_id)
+    user = request_user(request)
+    document = access.access_document(user, document_id, access.DESTROY)
     form = DestroyForm(request.POST or None, initial={"reason": JournalReason.PERSON_PRESENT})
     if request.method == "POST" and form.is_valid():
-        services.destroy_document(
-            actor=_user(request), document=document, reason=form.cleaned_data["reason"]
+        documents.destroy_document(
+            actor=user, document=document, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Document détruit : le coffre ne le garde plus."))
         return redirect("rgpd:person_vault", usager_id=document.usager_id)
     return render(
         request, "rgpd/destroy.html", {"item": document, "form": form, "what": _("ce document")}
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# DPO
-# --------------------------------------------------------------------------------------------
-
-
-@role_required(DPO)
-def home(request: HttpRequest) -> HttpResponse:
-    report = journal.verify_chain()
-    return render(
-        request,
-        "rgpd/home.html",
-        {
-            "report": report,
-            "counts": selectors.live_secret_counts(),
-            "search_form": SearchForm(),
-        },
-    )
-
-
-def _dpo_usager(request: HttpRequest, usager_id: int) -> Usager:
-    return get_object_or_404(selectors.all_usagers_for_dpo(request.user), pk=usager_id)
-
-
-@role_required(DPO)
-def person_search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    results: list[Usager] = []
-    if form.is_valid():
-        results = list(
-            selectors.search_usagers(
-                selectors.all_usagers_for_dpo(request.user), form.cleaned_data["q"]
-            )
-        )
-    return render(
-        request,
-        "rgpd/person_search.html",
-        {"form": form, "results": results, "searched": bool(request.GET.get("q"))},
-    )
-
-
-@role_required(DPO)
-@never_cache
-def person_export(request: HttpRequest, usager_id: int) -> HttpResponse:
-    usager = _dpo_usager(request, usager_id)
-    export = rights.export_person(actor=_user(request), usager=usager)
-    return _no_store(
-        render(request, "rgpd/person_export.html", {"usager": usager, "export": export})
-    )
-
-
-@role_required(DPO)
-@never_cache
-def person_export_json(request: HttpRequest, usager_id: int) -> HttpResponse:
-    usager = _dpo_usager(request, usager_id)
-    export = rights.export_person(actor=_user(request), usager=usager)
-    body = json.dumps(export.as_json(), ensure_ascii=False, indent=2, default=str)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="personne-{usager.pk}.json"'
-    return _no_store(response)
-
-
-@role_required(DPO)
-@require_http_methods(["GET", "POST"])
-def person_erase(request: HttpRequest, usager_id: int) -> HttpResponse:
-    usager = _dpo_usager(request, usager_id)
-    form = EraseForm(request.POST or None, expected=usager.pk)
-    if request.method == "POST" and form.is_valid():
-        rights.erase_person(actor=_user(request), usager=usager)
-        messages.success(
-            request,
-            _("Personne n° %(pk)d anonymisée : secrets détruits, textes libres effacés.")
-            % {"pk": usager.pk},
-        )
-        return redirect("rgpd:person_search")
-    summary = rights.collect_person(usager=usager)
-    return render(
-        request, "rgpd/person_erase.html", {"usager": usager, "form": form, "summary": summary}
-    )
-
-
-@role_required(DPO)
-def register(request: HttpRequest) -> HttpResponse:
-    return render(request, "rgpd/register.html", {"categories": CATEGORIES})
-
-
-@role_required(DPO)
-def journal_view(request: HttpRequest) -> HttpResponse:
-    target_type = request.GET.get("type", "")[:40]
-    target_id = request.GET.get("id", "")[:64]
-    with transaction.atomic():
-        journal.record(
-            actor=_user(request),
-            action=JournalAction.VIEW_JOURNAL,
-            target_type="journal",
-            reason=JournalReason.DPO_CONTROL,
-        )
-    entries = selectors.recent_journal(target_type=target_type, target_id=target_id)
-    return render(
-        request,
-        "rgpd/journal.html",
-        {"entries": entries, "target_type": target_type, "target_id": target_id},
     )

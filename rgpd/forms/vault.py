@@ -1,4 +1,4 @@
-"""Forms of the vault (French labels; the services re-check every rule)."""
+"""Forms of the mediator's vault pages (French labels; the services re-check every rule)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from mds.forms import IdempotentForm
 
-from .models import (
+from ..models import (
     ConsentMethod,
     ConsentPurpose,
     CredentialService,
     DocumentKind,
     JournalReason,
 )
-from .services import (
-    DESTROY_REASONS,
-    REVEAL_REASONS,
+from ..retention import (
     credential_ttl_days,
     credential_ttl_max_days,
     document_ttl_hours,
     document_ttl_max_hours,
+    duration_text,
 )
+from ..rules import DESTROY_REASONS, REVEAL_REASONS
 
 BIG = {"class": "form-control form-control-lg"}
 BIG_SELECT = {"class": "form-select form-select-lg"}
@@ -96,6 +96,11 @@ class CredentialForm(IdempotentForm):
         return value
 
 
+def _max_days() -> str:
+    """The documents' maximum in days, as said to the mediator ("30 jours")."""
+    return duration_text(document_ttl_max_hours() // 24, "days")
+
+
 class DocumentForm(IdempotentForm):
     kind = forms.ChoiceField(
         label=_("Type de document"),
@@ -126,17 +131,18 @@ class DocumentForm(IdempotentForm):
         field = self.fields["ttl_hours"]
         field.initial = document_ttl_hours()
         field.widget.attrs["max"] = document_ttl_max_hours()
-        field.help_text = _("%(default)d heures par défaut, %(max)d au plus (30 jours).") % {
+        field.help_text = _("%(default)d heures par défaut, %(max)d au plus (%(days)s).") % {
             "default": document_ttl_hours(),
             "max": document_ttl_max_hours(),
+            "days": _max_days(),
         }
 
     def clean_ttl_hours(self) -> int:
         value = int(self.cleaned_data["ttl_hours"])
         if value > document_ttl_max_hours():
             raise forms.ValidationError(
-                _("Au plus %(max)d heures (30 jours) : le coffre ne garde rien plus longtemps.")
-                % {"max": document_ttl_max_hours()}
+                _("Au plus %(max)d heures (%(days)s) : le coffre ne garde rien plus longtemps.")
+                % {"max": document_ttl_max_hours(), "days": _max_days()}
             )
         return value
 
@@ -163,30 +169,3 @@ class DestroyForm(forms.Form):
         initial=JournalReason.HAND_OVER,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Prénom, pseudonyme ou numéro"),
-        required=False,
-        max_length=80,
-        widget=forms.TextInput(attrs={**BIG, "type": "search"}),
-    )
-
-
-class EraseForm(forms.Form):
-    confirm = forms.CharField(
-        label=_("Pour confirmer, tapez le numéro de la personne"),
-        max_length=20,
-        widget=forms.TextInput(attrs={**BIG, "inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    def __init__(self, *args: Any, expected: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.expected = str(expected)
-
-    def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip()
-        if value != self.expected:
-            raise forms.ValidationError(_("Le numéro ne correspond pas : rien n'a été effacé."))
-        return value

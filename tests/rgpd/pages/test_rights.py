@@ -17,9 +17,9 @@ from accueil.models import PassageEvent, Status
 from demo.seed import seed_reference_data
 from mds.models import MDS, User
 from mds.roles import Role
-from rgpd import rights
 from rgpd.models import JournalAction, JournalEntry, PurposeCode, Secret
-from rgpd.register import CATEGORIES, person_categories
+from rgpd.pages import rights
+from rgpd.personal_data import categories, person_categories
 from tests.accompagnement.factories import MediationSessionFactory, UsagerFactory
 from tests.accueil.factories import PassageFactory
 from tests.rgpd.factories import make_consent, make_credential, make_document
@@ -178,5 +178,5 @@ def test_register_page_lists_each_category(dpo: User) -> None:
     client = Client()
     client.force_login(dpo)
     body = client.get(reverse("rgpd:register")).content.decode()
-    for category in CATEGORIES:
+    for category in categories():
         assert escape(category.label) in body

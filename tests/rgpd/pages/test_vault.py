@@ -259,7 +259,7 @@ CANARY = "Canari-7f3c9e1d-secret"
 def test_canary_secret_never_appears_in_pg_dump_logs_journal_or_error_pages(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from rgpd.services import seed_consent_purposes
+    from rgpd.demo import seed_consent_purposes
     from tests.factories import MDSFactory, make_member
 
     seed_consent_purposes()
@@ -293,7 +293,8 @@ def test_canary_secret_never_appears_in_pg_dump_logs_journal_or_error_pages(
         {"service": "impots", "identifier": "x", "secret": CANARY, "ttl_days": "99"},
     )
     assert CANARY not in invalid.content.decode()
-    with mock.patch("rgpd.services.store_credential", side_effect=RuntimeError("panne")):
+    store = "rgpd.services.credentials.store_credential"
+    with mock.patch(store, side_effect=RuntimeError("panne")):
         crashed = client.post(
             reverse("rgpd:credential_new", args=[usager.pk]),
             {"service": "impots", "identifier": "x", "secret": CANARY, "ttl_days": "7"},
