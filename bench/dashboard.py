@@ -51,8 +51,8 @@ def out(line: str = "") -> None:
 def prepare_passages(small: bool) -> int:
     from django.core.management import call_command
 
-    from accueil.loaddata import GENERATOR_EMAIL
     from accueil.models import Passage
+    from bench.loaddata import GENERATOR_EMAIL
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
