@@ -40,9 +40,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         _("Pilotage"),
         "pilotage:home",
-        frozenset({Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE}),
+        frozenset({Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN}),
     ),
+    NavEntry(_("Mon activité"), "pilotage:my_activity", frozenset({Role.MEDIATEUR})),
     NavEntry(_("RGPD"), "rgpd:home", frozenset({Role.DPO})),
+    NavEntry(_("Chiffres RGPD"), "pilotage:rgpd", frozenset({Role.DPO})),
     NavEntry(_("Administration"), "mds:admin_home", frozenset({Role.ADMIN})),
     NavEntry(_("Équipe"), "mds:team", MDS_ROLES | {Role.DIRECTION_DEPARTEMENTALE}),
 )

@@ -69,14 +69,50 @@ def sync_admin_flags(*, user: User) -> None:
     forget_access(user)
 
 
-def send_invitation(*, user: User, request: HttpRequest) -> None:
-    """Email the user a link to choose their password (allauth's reset flow, same protections)."""
-    from allauth.account.forms import ResetPasswordForm
-    from allauth.core import context
+@transaction.atomic
+def regenerate_board_token(*, mds: MDS) -> str:
+    """A new secret address for the waiting-room screen; the old one stops working at once."""
+    from .models import _new_board_token
 
-    form = ResetPasswordForm(data={"email": user.email})
+    mds.board_token = _new_board_token()
+    mds.save(update_fields=["board_token"])
+    return mds.board_token
+
+
+def send_invitation(*, user: User, request: HttpRequest, invited_by: User | None = None) -> None:
+    """Email ``user`` an invitation: who invites, to which MDS and role, the site's name, and a
+    link to choose a password (allauth's reset key: same expiry and one-time use as "mot de passe
+    oublié"); the page shown after the password is set links to the login page."""
+    from allauth.account import app_settings as account_settings
+    from allauth.account.adapter import get_adapter
+    from allauth.account.utils import user_pk_to_url_str
+    from allauth.core import context
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    current = getattr(request, "user", None)
+    if invited_by is None and isinstance(current, User):
+        invited_by = current
+    token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    key = f"{user_pk_to_url_str(user)}-{token}"
     # allauth builds the link from the request it keeps in a context variable (set by its
     # middleware on normal requests); set it here so the service also works from the admin/shell.
     with context.request_context(request):
-        if form.is_valid():
-            form.save(request)
+        url = get_adapter(request).get_reset_password_from_key_url(key)
+    memberships = [
+        (m.get_role_display(), m.mds.name if m.mds else "toutes les MDS du Département")
+        for m in user.memberships.filter(is_active=True).select_related("mds").order_by("role")
+    ]
+    values = {
+        "user": user,
+        "inviter": (invited_by.get_full_name() or invited_by.email) if invited_by else "",
+        "memberships": memberships,
+        "site_name": settings.SITE_NAME,
+        "invitation_url": url,
+        "login_url": request.build_absolute_uri(reverse("account_login")),
+    }
+    subject = render_to_string("account/email/invitation_subject.txt", values).strip()
+    body = render_to_string("account/email/invitation_message.txt", values)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

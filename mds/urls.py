@@ -10,6 +10,7 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "MDS Connectée — administration"
 admin.site.site_title = "MDS Connectée"
+admin.site.index_title = "Administration du site"
 
 mds_patterns = (
     [
@@ -23,6 +24,7 @@ mds_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include(mds_patterns)),

@@ -72,3 +72,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": status, "degraded": degraded, **parts}, status=200 if db_ok else 503
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers ask for it whatever the page says (vendored in static/)."""
+    from django.conf import settings
+
+    icon = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+    response = HttpResponse(icon, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from mds.admin import ReferenceAdmin
+from mds.permissions import has_role
+from mds.roles import Role
 
 from .models import Consent, ConsentPurpose, ConsentText, JournalCheckpoint, JournalEntry
 
@@ -25,8 +27,19 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
+class DpoOnlyAdmin(ReadOnlyAdmin):
+    """Who looked at whom is read by the DPO only, not by every administrator (issue 12): an
+    administrator is the Département's superuser, so the role is checked here, not a permission."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.DPO)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.DPO)
+
+
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(DpoOnlyAdmin):
     list_display = (
         "seq",
         "created_at",
@@ -57,7 +70,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JournalCheckpoint)
-class JournalCheckpointAdmin(ReadOnlyAdmin):
+class JournalCheckpointAdmin(DpoOnlyAdmin):
     list_display = ("last_seq", "created_at", "before", "removed_count", "last_hash")
     readonly_fields = ("created_at", "before", "last_seq", "last_hash", "removed_count")
 

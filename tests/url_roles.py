@@ -13,13 +13,13 @@ from typing import Any
 from mds.models import MDS
 from tests.accompagnement import url_roles as accompagnement
 from tests.accueil import url_roles as accueil
+from tests.pilotage import url_roles as pilotage
 from tests.rgpd import url_roles as rgpd
 from tests.url_table import MDS_STAFF, Page, R
 
-APPS = (accueil, accompagnement, rgpd)
+APPS = (accueil, accompagnement, rgpd, pilotage)
 
 PAGES: tuple[Page, ...] = (
-    Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
     Page("mds:admin_home", frozenset({R.ADMIN})),
     Page("mds:team", MDS_STAFF | {R.DIRECTION_DEPARTEMENTALE}),
     *(page for app in APPS for page in app.PAGES),
@@ -28,7 +28,7 @@ PAGES: tuple[Page, ...] = (
 #: Named URLs that any logged-in user may reach (they check the MDS themselves, or redirect).
 ANY_LOGGED_IN: frozenset[str] = frozenset({"home", "mds:choose_mds"})
 #: Named URLs open without login.
-PUBLIC: frozenset[str] = frozenset({"healthz", "accessibility"}).union(
+PUBLIC: frozenset[str] = frozenset({"healthz", "accessibility", "favicon"}).union(
     *(app.PUBLIC for app in APPS)
 )
 #: Namespaces owned by libraries (allauth, admin), tested through their own journeys.

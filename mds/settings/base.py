@@ -172,6 +172,8 @@ ACCOUNT_RATE_LIMITS = {
 # socket's address (direct exposure, no proxy trusted). See mds.adapters.client_ip.
 TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS Connectée] "
+#: The name people read in e-mails and pages (invitations, admin header).
+SITE_NAME = env.str("SITE_NAME", default="MDS Connectée")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS Connectée"
 # Accept the previous/next 30 s step (RFC 6238 §5.2): phones drift, and a code typed at the end

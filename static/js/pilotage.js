@@ -1,0 +1,4 @@
+// Bilan d'activité: the "Imprimer" button (no inline script: the CSP forbids it).
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});
