@@ -233,3 +233,7 @@ class ReferenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# The outbox lives in its own module (mds/outbox/); Django finds models through this import.
+from .outbox.models import OutboxMessage, OutboxStatus  # noqa: E402, F401

@@ -6,3 +6,7 @@ from celery import shared_task
 @shared_task(name="mds.ping")
 def ping() -> str:
     return "pong"
+
+
+# Registered with the worker through this module (Celery autodiscovers ``<app>.tasks``).
+from .outbox import tasks as outbox_tasks  # noqa: E402, F401

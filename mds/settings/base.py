@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accueil",
     "accompagnement",
     "rgpd",
+    "notifications",
     "pilotage",
 ]
 
@@ -226,6 +227,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- notifications (see docs/jobs.md): one backend per channel; SMS provider from the env ---
+NOTIFICATION_BACKENDS = {
+    "sms": env.str(
+        "NOTIFICATION_SMS_BACKEND", default="notifications.backends.simple.ConsoleBackend"
+    ),
+    "email": env.str(
+        "NOTIFICATION_EMAIL_BACKEND", default="notifications.backends.email.EmailBackend"
+    ),
+}
+SMS_HTTP_URL: str = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN: str = env.str("SMS_HTTP_TOKEN", default="")
+SMS_SENDER: str = env.str("SMS_SENDER", default="MDS")
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")
