@@ -235,5 +235,6 @@ class ReferenceItem(models.Model):
         return self.label
 
 
-# The outbox lives in its own module (mds/outbox/); Django finds models through this import.
+# The outbox and the purge runs live in their own packages; Django finds models through these.
+from .jobs.models import PurgeRun  # noqa: E402, F401
 from .outbox.models import OutboxMessage, OutboxStatus  # noqa: E402, F401

@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications et rappels"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import purges
+
+        purges.register_all()

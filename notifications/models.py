@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,17 +74,13 @@ class Receipt(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    #: past RECEIPT_RETENTION the recipient, address and variables are removed (counts stay)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("accusé d'envoi")
         verbose_name_plural = _("accusés d'envoi")
         ordering = ("-created_at",)
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(recipient_user__isnull=False) | Q(usager__isnull=False),
-                name="receipt_has_recipient",
-            )
-        ]
         indexes = [models.Index(fields=["created_at"], name="receipt_created")]
 
     def __str__(self) -> str:

@@ -240,6 +240,8 @@ NOTIFICATION_BACKENDS = {
 SMS_HTTP_URL: str = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN: str = env.str("SMS_HTTP_TOKEN", default="")
 SMS_SENDER: str = env.str("SMS_SENDER", default="MDS")
+# Public address of the site, for links in messages to staff (no request in a Celery job).
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")
