@@ -40,6 +40,7 @@ def appointment_reminders(*, today: dt.date | None = None) -> int:
             next_appointment=tomorrow,
             usager__isnull=False,
             usager__reminder_contact__isnull=False,
+            outcome__requires_next_appointment=True,  # "à poursuivre (prochain rendez-vous)"
             follow_up_done=False,
         )
         .select_related("usager", "mds")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from accompagnement.models import Usager
-from mds.models import MDS, User
+from mds.models import MDS
 from notifications.models import Channel, Contact
-from rgpd.models import ConsentMethod, PurposeCode
-from rgpd.services import record_consent
+from rgpd.models import PurposeCode
+from tests.rgpd.factories import make_consent
 
 
 def person(
     mds: MDS,
     *,
-    consent_by: User | None = None,
+    consent: bool = True,
+    consent_expires_at: dt.datetime | None = None,
     phone: str = "06 12 34 56 78",
     email: str = "",
     channel: str = Channel.SMS,
@@ -22,11 +25,6 @@ def person(
     Contact.objects.create(
         usager=usager, phone=phone, email=email, channel=channel, language=language
     )
-    if consent_by is not None:
-        record_consent(
-            actor=consent_by,
-            usager=usager,
-            purpose_code=PurposeCode.REMINDERS,
-            method=ConsentMethod.ORAL_WITNESSED,
-        )
+    if consent:
+        make_consent(usager, PurposeCode.REMINDERS, expires_at=consent_expires_at)
     return usager
