@@ -5,29 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mds', '0003_outbox'),
+        ("mds", "0003_outbox"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PurgeRun',
+            name="PurgeRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=60, verbose_name='catégorie')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='début')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='lignes traitées')),
-                ('batches', models.PositiveIntegerField(default=0, verbose_name='lots')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='simulation')),
-                ('error', models.CharField(blank=True, max_length=200, verbose_name='erreur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("category", models.CharField(max_length=60, verbose_name="catégorie")),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="début"),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="lignes traitées")),
+                ("batches", models.PositiveIntegerField(default=0, verbose_name="lots")),
+                ("dry_run", models.BooleanField(default=False, verbose_name="simulation")),
+                ("error", models.CharField(blank=True, max_length=200, verbose_name="erreur")),
             ],
             options={
-                'verbose_name': "passage d'une purge",
-                'verbose_name_plural': 'passages des purges',
-                'ordering': ('-started_at',),
-                'indexes': [models.Index(fields=['category', '-started_at'], name='purgerun_last')],
+                "verbose_name": "passage d'une purge",
+                "verbose_name_plural": "passages des purges",
+                "ordering": ("-started_at",),
+                "indexes": [models.Index(fields=["category", "-started_at"], name="purgerun_last")],
             },
         ),
     ]
