@@ -21,6 +21,7 @@ APPS = (accueil, accompagnement, rgpd)
 PAGES: tuple[Page, ...] = (
     Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
     Page("mds:admin_home", frozenset({R.ADMIN})),
+    Page("mds:jobs", frozenset({R.ADMIN, R.DPO})),
     Page("mds:team", MDS_STAFF | {R.DIRECTION_DEPARTEMENTALE}),
     *(page for app in APPS for page in app.PAGES),
 )
