@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accompagnement.models import Usager
 from accueil.models import Passage
-from mds.jobs.purges import Purge, add_reporter, register
+from mds.jobs.purges import Purge, add_reporter, register, simple
 from rgpd import journal
 from rgpd import register as person_register
 from rgpd.models import (
@@ -98,10 +98,18 @@ def _alias_scope(now: dt.datetime) -> Any:
     return Passage.objects.filter(day__lt=last_kept).exclude(alias="")
 
 
-def _alias_batch(now: dt.datetime, size: int) -> int:
+def _alias_batch(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
+    # keyset: read forward by primary key from the last batch (the big, hot table)
     with transaction.atomic():
-        ids = list(_alias_scope(now).order_by().values_list("pk", flat=True)[:size])
-        return Passage.objects.filter(pk__in=ids).update(alias="")
+        ids = list(
+            _alias_scope(now)
+            .filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return 0, None
+        return Passage.objects.filter(pk__in=ids).update(alias=""), ids[-1]
 
 
 # --- inactive usagers ------------------------------------------------------------------------
@@ -179,8 +187,8 @@ def _journal_counts(category: str, count: int) -> None:
 
 
 def register_all() -> None:
-    register(Purge("vault_secrets", "Secrets expirés du coffre", _vault_batch, _vault_due))
-    register(Purge("journal", "Journal au-delà de sa durée", _journal_batch, _journal_due))
+    register(Purge("vault_secrets", "Secrets expirés du coffre", simple(_vault_batch), _vault_due))
+    register(Purge("journal", "Journal au-delà de sa durée", simple(_journal_batch), _journal_due))
     register(
         Purge(
             "passage_aliases",
@@ -193,7 +201,7 @@ def register_all() -> None:
         Purge(
             "inactive_usagers",
             "Usagers sans contact depuis 24 mois",
-            _usager_batch,
+            simple(_usager_batch),
             lambda now: _inactive_usagers(now).count(),
         )
     )
@@ -201,7 +209,7 @@ def register_all() -> None:
         Purge(
             "receipts",
             "Accusés d'envoi de plus de 6 mois",
-            _receipt_batch,
+            simple(_receipt_batch),
             lambda now: _receipt_scope(now).count(),
         )
     )

@@ -145,12 +145,12 @@ def test_a_purge_killed_mid_run_reaches_the_same_end_state_on_rerun(mds_a: MDS) 
     vault = next(p for p in purges.registered() if p.category == "vault_secrets")
     calls = 0
 
-    def dies_after_two_batches(now: dt.datetime, size: int) -> int:
+    def dies_after_two_batches(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
         nonlocal calls
         calls += 1
         if calls > 2:
             raise SystemError("worker killed")
-        return vault.run_batch(now, size)
+        return vault.run_batch(now, size, after)
 
     killed = purges.run_one(
         purges.Purge(vault.category, vault.label, dies_after_two_batches, vault.count_due),
