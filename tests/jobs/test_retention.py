@@ -206,3 +206,52 @@ def test_the_scheduled_retention_task_runs_on_a_worker(
     result = app.send_task("mds.run_retention").get(timeout=60)
     assert result["passage_aliases"] == 1
     assert not Passage.objects.filter(alias="Amina").exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_process_killed_mid_run_then_rerun_leaves_no_orphaned_secret(
+    mds_a: MDS,
+) -> None:
+    """A real process (``run_retention``) SIGKILLed in the middle, as a worker would be."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from tests.jobs_utils import wait_until
+
+    usager = person(mds_a)
+    past = timezone.now() - dt.timedelta(hours=1)
+    with time_machine.travel(past - dt.timedelta(days=2), tick=False):
+        items = [make_credential(usager, expires_at=past) for _ in range(120)]
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mds.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    command = [sys.executable, "manage.py", "run_retention", "--only", "vault_secrets"]
+    process = subprocess.Popen([*command, "--batch-size", "1"], env=env)
+    try:
+        wait_until(
+            lambda: PurgeRun.objects.filter(category="vault_secrets", count__gt=0).exists(),
+            timeout=60,
+        )
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    destroyed = Secret.objects.filter(destroyed_at__isnull=False).count()
+    assert 0 < destroyed < len(items), "killed before the end"
+    killed_run = PurgeRun.objects.get(category="vault_secrets")
+    assert killed_run.finished_at is None  # the staff page shows it never finished
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    for item in items:
+        item.secret.refresh_from_db()
+        assert item.secret.destroyed_at is not None
+        assert bytes(item.secret.payload) == b"" and bytes(item.secret.vault_key) == b""
+    assert not Secret.objects.filter(destroyed_at__isnull=True).exists()
+    assert not Secret.objects.exclude(vault_key=b"").exists()
