@@ -142,6 +142,7 @@ def dispatch(message_id: int) -> bool:
     try:
         if app.conf.task_always_eager:
             # No broker (``make run`` without Redis): run it here, like Celery's eager mode.
+            app.loader.import_default_modules()  # the apps' tasks modules (once per process)
             app.tasks[message.task_name].apply(kwargs={"outbox_id": message.pk})
         else:
             if not _broker_reachable():

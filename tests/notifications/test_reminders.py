@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from mds.celery import app
 from mds.models import MDS, OutboxMessage
 from mds.outbox import services as outbox
 from mds.roles import Role
-from notifications import reminders
+from mds.tasks import ping
+from notifications import reminders, tasks
 from notifications.models import Kind, Receipt, ReceiptStatus
 from tests.accompagnement.factories import MediationSessionFactory, ref
 from tests.factories import make_member
@@ -126,11 +126,11 @@ def test_a_reminder_is_sent_exactly_once_even_if_its_task_is_delivered_twice(
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     _session(mds_a, usager, next_appointment=tomorrow, mediator=mediator)
     # beat's task delivered twice (a lost ack, a second beat): two runs on the real worker
-    first = app.send_task("notifications.appointment_reminders")
-    second = app.send_task("notifications.appointment_reminders")
+    first = tasks.appointment_reminders.delay()
+    second = tasks.appointment_reminders.delay()
     assert first.get(timeout=30) == second.get(timeout=30) == 1
     wait_until(lambda: Receipt.objects.filter(status=ReceiptStatus.SENT).exists())
-    app.send_task("mds.ping").get(timeout=30)
+    ping.delay().get(timeout=30)
     receipt = Receipt.objects.get()
     assert (receipt.status, receipt.attempts) == (ReceiptStatus.SENT, 1)
     assert OutboxMessage.objects.count() == 1
@@ -138,8 +138,6 @@ def test_a_reminder_is_sent_exactly_once_even_if_its_task_is_delivered_twice(
 
 @pytest.mark.django_db
 def test_the_periodic_tasks_queue_through_the_outbox(mds_a: MDS) -> None:
-    from notifications import tasks
-
     mediator = make_member(Role.MEDIATEUR, mds_a)
     _session(
         mds_a,
