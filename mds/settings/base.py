@@ -230,8 +230,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- notifications (see docs/jobs.md): one backend per channel; SMS provider from the env ---
 NOTIFICATION_BACKENDS = {
+    # production default: the HTTP provider; unconfigured, a reminder fails with that reason
+    # (a console backend would log "sent" for messages nobody received)
     "sms": env.str(
-        "NOTIFICATION_SMS_BACKEND", default="notifications.backends.simple.ConsoleBackend"
+        "NOTIFICATION_SMS_BACKEND", default="notifications.backends.sms_http.HttpSmsBackend"
     ),
     "email": env.str(
         "NOTIFICATION_EMAIL_BACKEND", default="notifications.backends.email.EmailBackend"
