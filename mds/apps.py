@@ -21,6 +21,7 @@ class MdsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .models import MDS, OpeningPeriod
 
         for model in (MDS, OpeningPeriod):

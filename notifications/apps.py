@@ -10,6 +10,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import purges
+        from rgpd.personal_data import register_personal_data
 
+        from . import purges
+        from .personal_data import CATEGORIES
+
+        register_personal_data(*CATEGORIES)
         purges.register_all()

@@ -74,7 +74,7 @@ class Receipt(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
-    #: past RECEIPT_RETENTION the recipient, address and variables are removed (counts stay)
+    #: past the "receipt" retention the recipient, address and variables are removed (counts stay)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
 
     class Meta:

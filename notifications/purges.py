@@ -30,21 +30,32 @@ from accompagnement.models import Usager
 from accueil.models import Passage
 from mds.jobs.purges import Purge, add_reporter, register, simple
 from rgpd import journal
-from rgpd import register as person_register
+from rgpd import personal_data as person_register
+from rgpd import retention as retention_table
 from rgpd.models import (
     JournalAction,
     JournalReason,
     ScannedDocument,
     TemporaryCredential,
 )
-from rgpd.services import purge_expired_secrets
+from rgpd.services.purge import purge_expired_secrets
 
 from .models import Contact, Receipt
 
-#: passages keep their first name through the day after their day
-PASSAGE_ALIAS_DAYS = 1
-USAGER_INACTIVITY_MONTHS = 24
-RECEIPT_RETENTION_MONTHS = 6
+
+# Durations come from the one retention table (rgpd/retention.py, operator settings included).
+def passage_alias_days() -> int:
+    """Passages keep their first name through the day after their day."""
+    return retention_table.value("passage_alias")
+
+
+def usager_inactivity_months() -> int:
+    assert retention_table.row("person").unit == "years"
+    return retention_table.value("person") * 12
+
+
+def receipt_retention_months() -> int:
+    return retention_table.value("receipt")
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -94,7 +105,7 @@ def _journal_due(now: dt.datetime) -> int:
 
 
 def _alias_scope(now: dt.datetime) -> Any:
-    last_kept = timezone.localdate(now) - dt.timedelta(days=PASSAGE_ALIAS_DAYS)
+    last_kept = timezone.localdate(now) - dt.timedelta(days=passage_alias_days())
     return Passage.objects.filter(day__lt=last_kept).exclude(alias="")
 
 
@@ -116,7 +127,7 @@ def _alias_batch(now: dt.datetime, size: int, after: int) -> tuple[int, int | No
 
 
 def _inactive_usagers(now: dt.datetime) -> Any:
-    cutoff = months_before(now, USAGER_INACTIVITY_MONTHS)
+    cutoff = months_before(now, usager_inactivity_months())
     not_anonymous = (
         ~Q(display_name="")
         | Q(birth_year__isnull=False)
@@ -163,7 +174,7 @@ def _usager_batch(now: dt.datetime, size: int) -> int:
 
 
 def _receipt_scope(now: dt.datetime) -> Any:
-    cutoff = months_before(now, RECEIPT_RETENTION_MONTHS)
+    cutoff = months_before(now, receipt_retention_months())
     return Receipt.objects.filter(created_at__lt=cutoff, anonymised_at__isnull=True)
 
 
@@ -200,7 +211,7 @@ def register_all() -> None:
     register(
         Purge(
             "inactive_usagers",
-            "Usagers sans contact depuis 24 mois",
+            "Usagers sans contact depuis la durée de conservation",
             simple(_usager_batch),
             lambda now: _inactive_usagers(now).count(),
         )
@@ -208,7 +219,7 @@ def register_all() -> None:
     register(
         Purge(
             "receipts",
-            "Accusés d'envoi de plus de 6 mois",
+            "Accusés d'envoi au-delà de leur durée de conservation",
             simple(_receipt_batch),
             lambda now: _receipt_scope(now).count(),
         )

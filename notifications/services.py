@@ -24,7 +24,7 @@ from accompagnement.models import Usager
 from mds.models import MDS, User
 from mds.outbox.services import RetryLater, enqueue, job
 from rgpd.models import PurposeCode
-from rgpd.services import live_consent
+from rgpd.selectors.consents import live_consent
 
 from .backends import OutgoingMessage, PermanentError, TransientError, get_backend
 from .messages import TemplateError, render

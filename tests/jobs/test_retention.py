@@ -18,7 +18,7 @@ from accueil.models import Passage, PassageEvent
 from mds.jobs import purges
 from mds.models import MDS, OutboxMessage, PurgeRun
 from notifications.models import Contact, Kind, Receipt
-from notifications.purges import months_before
+from notifications.purges import months_before, receipt_retention_months, usager_inactivity_months
 from rgpd.models import Consent, JournalEntry, Secret
 from tests.accompagnement.factories import MediationSessionFactory
 from tests.accueil.factories import PassageFactory
@@ -65,11 +65,11 @@ def test_passage_first_names_go_the_day_after_the_day_close(mds_a: MDS) -> None:
 
 
 @pytest.mark.django_db
-def test_usagers_without_contact_for_24_months_are_anonymised_their_sessions_kept(
+def test_usagers_without_contact_for_the_retention_period_are_anonymised_sessions_kept(
     mds_a: MDS,
 ) -> None:
-    cutoff = timezone.localdate(months_before(NOW, 24))
-    with time_machine.travel(NOW - dt.timedelta(days=1500), tick=False):
+    cutoff = timezone.localdate(months_before(NOW, usager_inactivity_months()))
+    with time_machine.travel(NOW - dt.timedelta(days=2000), tick=False):
         inside = person(mds_a)
         outside = person(mds_a)
         new_but_old_profile = person(mds_a)
@@ -94,11 +94,11 @@ def test_usagers_without_contact_for_24_months_are_anonymised_their_sessions_kep
 
 
 @pytest.mark.django_db
-def test_receipts_older_than_6_months_are_anonymised(mds_a: MDS) -> None:
+def test_receipts_past_their_retention_are_anonymised(mds_a: MDS) -> None:
     from notifications import services
 
     usager = person(mds_a)
-    cutoff = months_before(NOW, 6)
+    cutoff = months_before(NOW, receipt_retention_months())
     for key, moment in (
         ("in", cutoff + dt.timedelta(hours=1)),
         ("out", cutoff - dt.timedelta(hours=1)),

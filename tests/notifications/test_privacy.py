@@ -8,7 +8,7 @@ from mds.models import MDS
 from mds.roles import Role
 from notifications import services
 from notifications.models import Contact, Kind, Receipt
-from rgpd.rights import collect_person, erase_person
+from rgpd.pages.rights import collect_person, erase_person
 from tests.factories import make_member
 from tests.notifications.factories import person
 
