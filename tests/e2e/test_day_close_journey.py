@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accueil import services
 from accueil.models import Passage, Status
-from mds.demo import seed
+from demo.seed import seed
 from mds.models import MDS, User
 from tests.accueil.factories import motive
 from tests.e2e.conftest import assert_accessible, log_in

@@ -5,7 +5,7 @@ page's form."""
 from __future__ import annotations
 
 import pytest
-from mds.demo import seed
+from demo.seed import seed
 from playwright.sync_api import Page, Response, expect
 
 from accueil.models import Passage, Status
