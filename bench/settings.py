@@ -25,3 +25,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# The public development key of the journal (rgpd.journal_keys.DEV_KEY): a bench, not production.
+JOURNAL_KEYS = os.environ.get("JOURNAL_KEYS", "dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE=")

@@ -74,6 +74,13 @@ SCHEDULE: tuple[Entry, ...] = (
         hour="3",
     ),
     Entry(
+        name="mds:export-journal-head",
+        task="rgpd.export_journal_head",
+        description="Verify the journal chain and log its signed head outside the DB (03:45).",
+        minute="45",
+        hour="3",
+    ),
+    Entry(
         name="mds:appointment-reminders",
         task="notifications.appointment_reminders",
         description="Appointment J-1 reminders to consenting people (daily 10:00).",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from .personal_data import RGPD_CATEGORIES, register_personal_data
 
@@ -10,3 +11,7 @@ class RgpdConfig(AppConfig):
 
     def ready(self) -> None:
         register_personal_data(*RGPD_CATEGORIES)
+        from . import checks, journal  # noqa: F401  (checks: registers the system checks)
+
+        # Every migrate (owner role) writes JOURNAL_RETENTION_MONTHS where the trigger reads it.
+        post_migrate.connect(journal.sync_retention_guard, sender=self)

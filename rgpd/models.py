@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from mds.idempotency import idempotency_key_field
 from mds.models import ReferenceItem
 
-from . import crypto
+from . import crypto, journal_keys
 
 # --------------------------------------------------------------------------------------------
 # Vault
@@ -280,6 +280,8 @@ class JournalEntry(models.Model):
     )
     prev_hash = models.CharField(_("empreinte précédente"), max_length=64, editable=False)
     hash = models.CharField(_("empreinte"), max_length=64, unique=True, editable=False)
+    # Key id of the HMAC (rgpd.journal_keys); empty for the unkeyed entries written before it.
+    kid = models.CharField(_("clé de signature"), max_length=32, blank=True, editable=False)
 
     objects = JournalEntryQuerySet.as_manager()
 
@@ -305,9 +307,12 @@ class JournalEntry(models.Model):
         super().save(*args, **kwargs)
 
     def canonical(self) -> bytes:
-        """The bytes hashed: every field but ``id`` and ``hash``, in a fixed JSON form."""
-        data = {
-            "v": 1,
+        """The bytes hashed: every field but ``id`` and ``hash``, in a fixed JSON form.
+
+        Version 2 (keyed, ``kid`` set) also covers the key id; version 1 is the legacy form.
+        """
+        data: dict[str, object] = {
+            "v": 2 if self.kid else 1,
             "seq": self.seq,
             "created_at": self.created_at.astimezone(dt.UTC).isoformat(),
             "actor": self.actor_id,
@@ -318,9 +323,14 @@ class JournalEntry(models.Model):
             "mds": self.mds_id,
             "prev_hash": self.prev_hash,
         }
+        if self.kid:
+            data["kid"] = self.kid
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
     def compute_hash(self) -> str:
+        """HMAC under the entry's key (see rgpd.journal_keys); plain SHA-256 for legacy entries."""
+        if self.kid:
+            return journal_keys.entry_mac(self.kid, self.canonical())
         return hashlib.sha256(self.canonical()).hexdigest()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

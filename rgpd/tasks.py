@@ -20,3 +20,10 @@ def rotate_journal() -> int:
     """Apply the journal retention (JOURNAL_RETENTION_MONTHS); returns the entries removed."""
     checkpoint = journal.rotate_by_policy()
     return checkpoint.removed_count if checkpoint is not None else 0
+
+
+@shared_task(name="rgpd.export_journal_head", acks_late=True)
+def export_journal_head() -> dict[str, int | str]:
+    """Log the journal's verified head as a signed line (outside the database); daily or more."""
+    head = journal.export_head()
+    return {"seq": head.seq, "hash": head.hash, "line": head.line()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -30,6 +31,8 @@ def test_deploy_checks_are_clean_with_production_settings() -> None:
         "ALLOWED_HOSTS": "mds-connectee.departement13.fr",
         "VAULT_KEYS": "test1:dGVzdC1rZXktMDEtZG8tbm90LXVzZS1pbi1wcm9kISE=",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/mds-check.sqlite3"),
+        # A real journal key: without one, or with the public dev key, rgpd.E001/E002 fail.
+        "JOURNAL_KEYS": "j1:" + base64.b64encode(b"prod-like-journal-key-32-bytes!!").decode(),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)

@@ -291,6 +291,8 @@ globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in 
 # Error reports (debug page, logs, mails) hide every POST field that carries a password, a TOTP
 # code or a secret, whatever the view and wherever it failed (rate limit included).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mds.errors.SensitiveFieldsFilter"
+# HMAC keys of the journal chain, "kid:base64key,...", newest last (rgpd/journal_keys.py).
+JOURNAL_KEYS: str = env.str("JOURNAL_KEYS", default="")
 
 # --- logging: to stdout, never request bodies ---
 # While the database is down, each failing request logs one line, not an ~8 kB traceback (the

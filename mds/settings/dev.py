@@ -31,6 +31,8 @@ def _development_vault_keys(path: Path) -> str:
 VAULT_KEYS = env.str("VAULT_KEYS", default="") or _development_vault_keys(
     Path(env.str("DEV_VAULT_KEY_FILE", default=str(BASE_DIR / ".dev-vault-keys")))
 )
+# Public development key of the journal chain (rgpd.journal_keys.DEV_KEY): refused in production.
+JOURNAL_KEYS = env.str("JOURNAL_KEYS", default="dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE=")
 
 # Reminders by SMS are printed in the console during development (see docs/jobs.md).
 NOTIFICATION_BACKENDS = {

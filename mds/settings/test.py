@@ -24,3 +24,5 @@ VAULT_KEYS = os.environ.get(
     "test1:dGVzdC1rZXktMDEtZG8tbm90LXVzZS1pbi1wcm9kISE=",
 )
 assert CONTENT_SECURITY_POLICY  # the CSP is on in tests too: the browser journeys exercise it
+# Public development key of the journal chain (rgpd.journal_keys.DEV_KEY): refused in production.
+JOURNAL_KEYS = os.environ.get("JOURNAL_KEYS", "dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE=")

@@ -5,10 +5,10 @@ page's form."""
 from __future__ import annotations
 
 import pytest
-from demo.seed import seed
 from playwright.sync_api import Page, Response, expect
 
 from accueil.models import Passage, Status
+from demo.seed import seed
 from tests.e2e.conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

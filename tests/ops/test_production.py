@@ -8,6 +8,7 @@ within the connect timeout, and one concise log line per failure after the first
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -38,6 +39,8 @@ def _prod_env(database_url: str, static_root: Path, **extra: str) -> dict[str, s
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
         "VAULT_KEYS": settings.VAULT_KEYS,
+        # A production-like journal key: check --deploy refuses the public development key.
+        "JOURNAL_KEYS": "smoke:" + base64.b64encode(b"smoke-test-journal-key-32-bytes!").decode(),
         "STATIC_ROOT": str(static_root),
         **extra,
     }

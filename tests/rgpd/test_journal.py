@@ -225,7 +225,7 @@ def test_rotate_journal_removes_old_entries_and_the_chain_still_verifies() -> No
         old = [_view(target_id=str(n)) for n in range(3)]
     recent = [_view(target_id=str(n)) for n in range(2)]
 
-    checkpoint = journal.rotate_journal(before=timezone.now() - dt.timedelta(days=365))
+    checkpoint = journal.rotate_journal(before=journal.retention_cutoff())
 
     assert checkpoint is not None
     assert (checkpoint.last_seq, checkpoint.last_hash) == (old[-1].seq, old[-1].hash)
@@ -243,7 +243,7 @@ def test_rotate_journal_removes_old_entries_and_the_chain_still_verifies() -> No
 def test_rotating_the_whole_journal_chains_the_next_entry_to_the_checkpoint() -> None:
     with time_machine.travel(timezone.now() - dt.timedelta(days=400), tick=True):
         last_old = [_view(target_id=str(n)) for n in range(3)][-1]
-    checkpoint = journal.rotate_journal(before=timezone.now())
+    checkpoint = journal.rotate_journal(before=journal.retention_cutoff())
     assert checkpoint is not None
     rotation = JournalEntry.objects.get()
     assert (rotation.seq, rotation.prev_hash) == (last_old.seq + 1, last_old.hash)
@@ -252,7 +252,7 @@ def test_rotating_the_whole_journal_chains_the_next_entry_to_the_checkpoint() ->
 
 def test_rotate_journal_with_nothing_old_enough_does_nothing() -> None:
     _view()
-    assert journal.rotate_journal(before=timezone.now() - dt.timedelta(days=1)) is None
+    assert journal.rotate_journal(before=journal.retention_cutoff()) is None
     assert JournalEntry.objects.count() == 1
     assert not JournalCheckpoint.objects.exists()
 
@@ -263,7 +263,7 @@ def test_rotate_journal_refuses_to_bury_a_broken_segment() -> None:
     with journal_trigger_disabled(), connection.cursor() as cursor:
         cursor.execute("UPDATE rgpd_journalentry SET reason = '' WHERE id = %s", [entries[1].pk])
     with pytest.raises(journal.JournalBrokenError):
-        journal.rotate_journal(before=timezone.now() - dt.timedelta(days=365))
+        journal.rotate_journal(before=journal.retention_cutoff())
     assert JournalEntry.objects.count() == 3
     assert not JournalCheckpoint.objects.exists()
 
@@ -284,10 +284,20 @@ def test_rotate_journal_refuses_a_future_cutoff() -> None:
         journal.rotate_journal(before=timezone.now() + dt.timedelta(days=1))
 
 
+def test_rotate_journal_refuses_a_cutoff_inside_the_retention() -> None:
+    with time_machine.travel(timezone.now() - dt.timedelta(days=30), tick=True):
+        _view()
+    with pytest.raises(ValueError, match="durée de conservation"):
+        journal.rotate_journal(before=timezone.now() - dt.timedelta(days=1))
+    assert JournalEntry.objects.count() == 1
+    assert not JournalCheckpoint.objects.exists()
+
+
 def test_the_retention_setting_decides_what_the_scheduled_rotation_removes(
     settings: object,
 ) -> None:
     settings.JOURNAL_RETENTION_MONTHS = 6  # type: ignore[attr-defined]
+    journal.sync_retention_guard()  # what the next migrate does (rolled back with the test)
     with time_machine.travel(timezone.now() - dt.timedelta(days=200), tick=True):
         _view(target_id="old")
     with time_machine.travel(timezone.now() - dt.timedelta(days=150), tick=True):

@@ -114,7 +114,7 @@ def test_checkpoints_cannot_be_updated_or_deleted_in_the_database() -> None:
 def test_sanctioned_rotation_passes_the_trigger() -> None:
     with time_machine.travel(timezone.now() - dt.timedelta(days=400), tick=True):
         _entry()
-    assert journal.rotate_journal(before=timezone.now() - dt.timedelta(days=1)) is not None
+    assert journal.rotate_journal(before=journal.retention_cutoff()) is not None
     assert journal.verify_chain().ok
     # The permission ended with the rotation: a plain DELETE is refused again.
     _refused("DELETE FROM rgpd_journalentry")

@@ -37,7 +37,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rgpd/home.html",
-        {"report": report, "counts": live_secret_counts(), "search_form": SearchForm()},
+        {
+            "report": report,
+            # The signed head to keep outside the database (verify_journal --expect).
+            "head": journal.sign_head(report.head_seq, report.head_hash) if report.ok else None,
+            "counts": live_secret_counts(),
+            "search_form": SearchForm(),
+        },
     )
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rgpd", "0007_reference_item"),
+        ("rgpd", "0008_journal_keyed_retention"),
     ]
 
     operations = [
