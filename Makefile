@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 ## make run: environment, migrations, demo data, server on http://127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_periodic_tasks
 	$(BIN)/python manage.py seed_demo
 	@echo "MDS Connectée : http://127.0.0.1:8000"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_day_close
 
 app_name = "accueil"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accueil/file/lignes/", views.queue_rows, name="queue_rows"),
     path("accueil/passage/<int:pk>/", views.passage_detail, name="passage"),
     path("accueil/passage/<int:pk>/action/", views.passage_action, name="passage_action"),
+    path("accueil/cloture/", views_day_close.close_day, name="close_day"),
     path("file/", views.desk, name="desk"),
     path("file/appeler/", views.call_next, name="call_next"),
     path("ecran/<slug:token>/", views.board, name="board"),

@@ -233,3 +233,8 @@ class ReferenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# The outbox and the purge runs live in their own packages; Django finds models through these.
+from .jobs.models import PurgeRun  # noqa: E402, F401
+from .outbox.models import OutboxMessage, OutboxStatus  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from . import views
+from .jobs import views as jobs_views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "MDS Connectée — administration"
@@ -16,6 +17,7 @@ mds_patterns = (
     [
         path("equipe/", views.team, name="team"),
         path("administration/", views.admin_home, name="admin_home"),
+        path("administration/taches/", jobs_views.jobs, name="jobs"),
         path("mds/choisir/", views.choose_mds, name="choose_mds"),
     ],
     "mds",

@@ -137,6 +137,14 @@ RETENTION: tuple[Retention, ...] = (
         CNIL_SOCIAL,
     ),
     Retention(
+        "receipt",
+        "Accusés d'envoi des rappels (canal, état, adresse masquée)",
+        6,
+        "months",
+        MINIMISATION,
+        then="puis anonymisation (l'état reste pour les chiffres)",
+    ),
+    Retention(
         "admin_log",
         "Historique de l'administration",
         12,

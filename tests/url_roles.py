@@ -21,6 +21,7 @@ APPS = (accueil, accompagnement, rgpd, pilotage)
 
 PAGES: tuple[Page, ...] = (
     Page("mds:admin_home", frozenset({R.ADMIN})),
+    Page("mds:jobs", frozenset({R.ADMIN, R.DPO})),
     Page("mds:team", MDS_STAFF | {R.DIRECTION_DEPARTEMENTALE}),
     *(page for app in APPS for page in app.PAGES),
 )

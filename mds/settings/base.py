@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accueil",
     "accompagnement",
     "rgpd",
+    "notifications",
     "pilotage",
 ]
 
@@ -254,6 +255,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- notifications (see docs/jobs.md): one backend per channel; SMS provider from the env ---
+NOTIFICATION_BACKENDS = {
+    # production default: the HTTP provider; unconfigured, a reminder fails with that reason
+    # (a console backend would log "sent" for messages nobody received)
+    "sms": env.str(
+        "NOTIFICATION_SMS_BACKEND", default="notifications.backends.sms_http.HttpSmsBackend"
+    ),
+    "email": env.str(
+        "NOTIFICATION_EMAIL_BACKEND", default="notifications.backends.email.EmailBackend"
+    ),
+}
+SMS_HTTP_URL: str = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN: str = env.str("SMS_HTTP_TOKEN", default="")
+SMS_SENDER: str = env.str("SMS_SENDER", default="MDS")
+# Public address of the site, for links in messages to staff (no request in a Celery job).
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")

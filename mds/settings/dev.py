@@ -33,3 +33,13 @@ VAULT_KEYS = env.str("VAULT_KEYS", default="") or _development_vault_keys(
 )
 # Public development key of the journal chain (rgpd.journal_keys.DEV_KEY): refused in production.
 JOURNAL_KEYS = env.str("JOURNAL_KEYS", default="dev:bWRzLWRldi1qb3VybmFsLWtleS1OT1QtU0VDUkVUISE=")
+
+# Reminders by SMS are printed in the console during development (see docs/jobs.md).
+NOTIFICATION_BACKENDS = {
+    "sms": env.str(
+        "NOTIFICATION_SMS_BACKEND", default="notifications.backends.simple.ConsoleBackend"
+    ),
+    "email": env.str(
+        "NOTIFICATION_EMAIL_BACKEND", default="notifications.backends.email.EmailBackend"
+    ),
+}

@@ -8,6 +8,10 @@ from .base import CONTENT_SECURITY_POLICY
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+NOTIFICATION_BACKENDS = {
+    "sms": "notifications.backends.simple.MemoryBackend",
+    "email": "notifications.backends.email.EmailBackend",
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -29,6 +29,7 @@ PAGES: tuple[Page, ...] = (
         data={"action": "call", "desk": "Bureau 1"},
         ok_status=(302,),
     ),
+    Page("accueil:close_day", frozenset({R.ACCUEIL, R.SECRETARIAT})),
     Page("accueil:desk", DESK),
     Page("accueil:call_next", DESK, method="post", data={"desk": "Bureau 1"}, ok_status=(302,)),
 )

@@ -1,0 +1,1 @@
+"""Operations of the background jobs: retention purges (registry and runner), their runs."""

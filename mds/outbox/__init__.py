@@ -1,0 +1,1 @@
+"""Transactional outbox (see ``services``): ``enqueue``, ``job``, ``sweep``, ``RetryLater``."""

@@ -1,0 +1,1 @@
+"""Notifications to people and staff: pluggable backends, receipts, reminders (issue 11)."""

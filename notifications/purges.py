@@ -1,0 +1,227 @@
+"""Retention purges of issue 11, registered with ``mds.jobs.purges`` (see ``apps.ready``).
+
+The defaults and their sources (to move into the retention table ``rgpd/retention.py`` once it
+lands — see docs/jobs.md):
+
+- ``vault_secrets``: expired credentials and documents crypto-shredded (``rgpd`` service).
+- ``journal``: audit journal rotated past ``JOURNAL_RETENTION_MONTHS`` (``rgpd`` service).
+- ``passage_aliases``: first names/pseudonyms on passages removed the day after the day close
+  (anonymous statistics stay).
+- ``inactive_usagers``: usagers with no contact for 24 months anonymised (CNIL référentiel
+  "action sociale": 2 years after the last contact) through the register's erasure rules; their
+  sessions stay as anonymous statistics.
+- ``receipts``: notification receipts older than 6 months anonymised.
+
+Each batch is one short transaction over at most ``size`` rows selected by primary key, so a
+run killed anywhere has committed whole batches only and a rerun reaches the same end state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accompagnement.models import Usager
+from accueil.models import Passage
+from mds.jobs.purges import Purge, add_reporter, register, simple
+from rgpd import journal
+from rgpd import personal_data as person_register
+from rgpd import retention as retention_table
+from rgpd.models import (
+    JournalAction,
+    JournalReason,
+    ScannedDocument,
+    TemporaryCredential,
+)
+from rgpd.services.purge import purge_expired_secrets
+
+from .models import Contact, Receipt
+
+
+# Durations come from the one retention table (rgpd/retention.py, operator settings included).
+def passage_alias_days() -> int:
+    """Passages keep their first name through the day after their day."""
+    return retention_table.value("passage_alias")
+
+
+def usager_inactivity_months() -> int:
+    assert retention_table.row("person").unit == "years"
+    return retention_table.value("person") * 12
+
+
+def receipt_retention_months() -> int:
+    return retention_table.value("receipt")
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """Same day ``months`` calendar months earlier (clamped to the month's last day)."""
+    year, month = divmod(moment.month - 1 - months, 12)
+    year += moment.year
+    month += 1
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            day -= 1
+
+
+# --- vault secrets ---------------------------------------------------------------------------
+
+
+def _vault_batch(now: dt.datetime, size: int) -> int:
+    return purge_expired_secrets(now=now, batch_size=size).total
+
+
+def _vault_due(now: dt.datetime) -> int:
+    dead = Q(consent__withdrawn_at__isnull=False) | Q(consent__expires_at__lte=now)
+    alive = {"secret__destroyed_at__isnull": True}
+    return sum(
+        model.objects.filter(**alive).filter(Q(secret__expires_at__lte=now) | dead).count()
+        for model in (TemporaryCredential, ScannedDocument)
+    )
+
+
+# --- journal ---------------------------------------------------------------------------------
+
+
+def _journal_batch(now: dt.datetime, size: int) -> int:
+    checkpoint = journal.rotate_by_policy(now=now)
+    return checkpoint.removed_count if checkpoint is not None else 0
+
+
+def _journal_due(now: dt.datetime) -> int:
+    from rgpd.models import JournalEntry
+
+    return JournalEntry.objects.filter(created_at__lt=journal.retention_cutoff(now)).count()
+
+
+# --- passage first names ---------------------------------------------------------------------
+
+
+def _alias_scope(now: dt.datetime) -> Any:
+    last_kept = timezone.localdate(now) - dt.timedelta(days=passage_alias_days())
+    return Passage.objects.filter(day__lt=last_kept).exclude(alias="")
+
+
+def _alias_batch(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
+    # keyset: read forward by primary key from the last batch (the big, hot table)
+    with transaction.atomic():
+        ids = list(
+            _alias_scope(now)
+            .filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return 0, None
+        return Passage.objects.filter(pk__in=ids).update(alias=""), ids[-1]
+
+
+# --- inactive usagers ------------------------------------------------------------------------
+
+
+def _inactive_usagers(now: dt.datetime) -> Any:
+    cutoff = months_before(now, usager_inactivity_months())
+    not_anonymous = (
+        ~Q(display_name="")
+        | Q(birth_year__isnull=False)
+        | ~Q(notes="")
+        | ~Q(languages="")
+        | Q(reminder_contact__isnull=False)
+    )
+    return (
+        Usager.objects.filter(not_anonymous)
+        .annotate(last_session=Max("sessions__date"))
+        .annotate(
+            last_contact=Greatest("created_at__date", Coalesce("last_session", "created_at__date"))
+        )
+        .filter(last_contact__lt=timezone.localdate(cutoff))
+    )
+
+
+def _anonymise(usager: Usager) -> None:
+    for category in person_register.person_categories():
+        assert category.person is not None
+        manager: Any = category.model_class._default_manager
+        queryset = manager.filter(category.person(usager))
+        if category.erase is person_register.Erase.UPDATE:
+            values = {
+                name: (value() if callable(value) else value)
+                for name, value in category.replace.items()
+            }
+            queryset.update(**values)
+        elif category.erase is person_register.Erase.DELETE:
+            queryset.delete()
+    Contact.objects.filter(usager=usager).delete()
+
+
+def _usager_batch(now: dt.datetime, size: int) -> int:
+    with transaction.atomic():
+        ids = list(_inactive_usagers(now).order_by("pk").values_list("pk", flat=True)[:size])
+        usagers = list(Usager.objects.select_for_update().filter(pk__in=ids))
+        for usager in usagers:
+            _anonymise(usager)
+        return len(usagers)
+
+
+# --- receipts --------------------------------------------------------------------------------
+
+
+def _receipt_scope(now: dt.datetime) -> Any:
+    cutoff = months_before(now, receipt_retention_months())
+    return Receipt.objects.filter(created_at__lt=cutoff, anonymised_at__isnull=True)
+
+
+def _receipt_batch(now: dt.datetime, size: int) -> int:
+    with transaction.atomic():
+        ids = list(_receipt_scope(now).order_by().values_list("pk", flat=True)[:size])
+        return Receipt.objects.filter(pk__in=ids).update(
+            usager=None, recipient_user=None, to_masked="", context={}, anonymised_at=now
+        )
+
+
+def _journal_counts(category: str, count: int) -> None:
+    # Counts only: the category is the target type, the count its identifier.
+    journal.record(
+        actor=None,
+        action=JournalAction.PURGE_EXPIRED,
+        target_type=f"purge_{category}"[:40],
+        target_id=count,
+        reason=JournalReason.RETENTION_POLICY,
+    )
+
+
+def register_all() -> None:
+    register(Purge("vault_secrets", "Secrets expirés du coffre", simple(_vault_batch), _vault_due))
+    register(Purge("journal", "Journal au-delà de sa durée", simple(_journal_batch), _journal_due))
+    register(
+        Purge(
+            "passage_aliases",
+            "Prénoms des passages (lendemain de la clôture)",
+            _alias_batch,
+            lambda now: _alias_scope(now).count(),
+        )
+    )
+    register(
+        Purge(
+            "inactive_usagers",
+            "Usagers sans contact depuis la durée de conservation",
+            simple(_usager_batch),
+            lambda now: _inactive_usagers(now).count(),
+        )
+    )
+    register(
+        Purge(
+            "receipts",
+            "Accusés d'envoi au-delà de leur durée de conservation",
+            simple(_receipt_batch),
+            lambda now: _receipt_scope(now).count(),
+        )
+    )
+    add_reporter(_journal_counts)
