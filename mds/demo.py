@@ -85,11 +85,13 @@ def seed_reference_data() -> None:
 
     from accompagnement.reference import seed_reference_data as seed_accompagnement
     from accueil.reference import seed_reference_data as seed_accueil
+    from orientations.reference import seed_reference_data as seed_orientations
     from rgpd.services import seed_consent_purposes
 
     seed_accueil(apps)
     seed_accompagnement(apps, None)
     seed_consent_purposes()
+    seed_orientations()
 
 
 @transaction.atomic

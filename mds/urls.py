@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("accueil.urls")),
     path("", include("accompagnement.urls")),
     path("", include("rgpd.urls")),
+    path("", include("orientations.urls")),
     path("", include("pilotage.urls")),
     path(
         "accessibilite/",

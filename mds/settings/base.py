@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accueil",
     "accompagnement",
     "rgpd",
+    "orientations",
     "pilotage",
 ]
 
@@ -238,6 +239,10 @@ VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024
 # Audit journal kept 12 months (CNIL: 6 to 12 months for access logs), then rotated with a
 # checkpoint by rgpd.journal.rotate_journal (task rgpd.rotate_journal).
 JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=12)
+
+# Orientations: days after a referral closes during which its recipient still sees the person's
+# mediation sessions (docs/orientations.md).
+REFERRAL_SESSION_ACCESS_DAYS = env.int("REFERRAL_SESSION_ACCESS_DAYS", default=30)
 
 # --- logging: to stdout, never request bodies ---
 LOGGING = {

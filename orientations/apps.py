@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class OrientationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "orientations"
+    verbose_name = "Orientations"
+
+    def ready(self) -> None:
+        # Reads of a referral are journaled through the rgpd journal like a person's file.
+        from rgpd.models import JournalAction
+        from rgpd.services import register_read_action
+
+        from .models import Referral
+
+        register_read_action(Referral, action=JournalAction.VIEW_REFERRAL, target_type="referral")
