@@ -81,9 +81,21 @@ def journal_refusal(*, actor: User, referral: Referral) -> None:
 
 
 def _require(actor: User, referral: Referral, action: str) -> None:
+    """Refuse (and journal) before any transaction opens, so the refusal entry stays."""
     if not rules.may(actor, referral, action):
         journal_refusal(actor=actor, referral=referral)
         raise ReferralRefused(_(NOT_YOURS))
+
+
+def _locked_for(actor: User, referral: Referral, action: str) -> Referral:
+    """The row locked for update, re-checked: a colleague may have taken it in between."""
+    locked = _locked(referral)
+    if not rules.may(actor, locked, action):
+        raise ValidationError(
+            _("Un collègue vient de répondre à cette orientation : rechargez la page."),
+            code="taken",
+        )
+    return locked
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,7 +272,9 @@ def send_referral(
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("mds").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",)).select_related("mds").get(pk=referral.pk)
+    )
 
 
 def _transition(referral: Referral, to: str, *, by: User | None, now: dt.datetime) -> None:
@@ -293,74 +307,80 @@ def _take_if_role_target(actor: User, referral: Referral, now: dt.datetime) -> N
         ReferralEvent.objects.create(referral=referral, kind=EventKind.TAKEN, at=now, by=actor)
 
 
-@transaction.atomic
 def take_referral(*, actor: User, referral: Referral) -> Referral:
     """ "Je la prends": a professional of the target role becomes the recipient."""
-    referral = _locked(referral)
     _require(actor, referral, rules.ACT)
-    if referral.recipient_id == actor.pk:
+    with transaction.atomic():
+        referral = _locked_for(actor, referral, rules.ACT)
+        if referral.recipient_id == actor.pk:
+            return referral
+        if not referral.is_waiting:
+            raise ValidationError(
+                _("Cette orientation n'attend plus de réponse."), code="not_waiting"
+            )
+        now = timezone.now()
+        _take_if_role_target(actor, referral, now)
+        if referral.state == State.SENT:
+            _transition(referral, State.SEEN, by=actor, now=now)
+        referral.save(update_fields=["recipient", "state", "state_changed_at"])
         return referral
-    if not referral.is_waiting:
-        raise ValidationError(_("Cette orientation n'attend plus de réponse."), code="not_waiting")
-    now = timezone.now()
-    _take_if_role_target(actor, referral, now)
-    if referral.state == State.SENT:
-        _transition(referral, State.SEEN, by=actor, now=now)
-    referral.save(update_fields=["recipient", "state", "state_changed_at"])
-    return referral
 
 
-@transaction.atomic
 def accept_referral(
     *, actor: User, referral: Referral, appointment_at: dt.datetime, appointment_place: str
 ) -> Referral:
-    referral = _locked(referral)
     _require(actor, referral, rules.ACT)
-    place = _clean_text(appointment_place, limit=150, field="appointment_place", label=_("Le lieu"))
-    if not place:
-        raise ValidationError({"appointment_place": _("Indiquez le lieu du rendez-vous.")})
-    now = timezone.now()
-    if appointment_at < now - dt.timedelta(hours=1):
-        raise ValidationError({"appointment_at": _("Le rendez-vous ne peut pas être passé.")})
-    _transition(referral, State.ACCEPTED, by=actor, now=now)
-    _take_if_role_target(actor, referral, now)
-    referral.appointment_at = appointment_at
-    referral.appointment_place = place
-    referral.save()
-    return referral
+    with transaction.atomic():
+        referral = _locked_for(actor, referral, rules.ACT)
+        place = _clean_text(
+            appointment_place, limit=150, field="appointment_place", label=_("Le lieu")
+        )
+        if not place:
+            raise ValidationError({"appointment_place": _("Indiquez le lieu du rendez-vous.")})
+        now = timezone.now()
+        if appointment_at < now - dt.timedelta(hours=1):
+            raise ValidationError({"appointment_at": _("Le rendez-vous ne peut pas être passé.")})
+        _transition(referral, State.ACCEPTED, by=actor, now=now)
+        _take_if_role_target(actor, referral, now)
+        referral.appointment_at = appointment_at
+        referral.appointment_place = place
+        referral.save()
+        return referral
 
 
-@transaction.atomic
 def decline_referral(
     *, actor: User, referral: Referral, reason: DeclineReason, message: str = ""
 ) -> Referral:
-    referral = _locked(referral)
     _require(actor, referral, rules.ACT)
-    message = _clean_text(
-        message, limit=MESSAGE_MAX_LENGTH, field="decline_message", label=_("Le message")
-    )
-    now = timezone.now()
-    _transition(referral, State.DECLINED, by=actor, now=now)
-    _take_if_role_target(actor, referral, now)
-    referral.decline_reason = reason
-    referral.decline_message = message
-    referral.save()
-    return referral
+    with transaction.atomic():
+        referral = _locked_for(actor, referral, rules.ACT)
+        message = _clean_text(
+            message, limit=MESSAGE_MAX_LENGTH, field="decline_message", label=_("Le message")
+        )
+        now = timezone.now()
+        _transition(referral, State.DECLINED, by=actor, now=now)
+        _take_if_role_target(actor, referral, now)
+        referral.decline_reason = reason
+        referral.decline_message = message
+        referral.save()
+        return referral
 
 
-@transaction.atomic
 def close_referral(*, actor: User, referral: Referral, outcome: str) -> Referral:
-    referral = _locked(referral)
     _require(actor, referral, rules.CLOSE)
-    outcome = _clean_text(outcome, limit=MESSAGE_MAX_LENGTH, field="outcome", label=_("La suite"))
-    if not outcome:
-        raise ValidationError({"outcome": _("Dites en quelques mots la suite donnée.")})
-    now = timezone.now()
-    _transition(referral, State.CLOSED, by=actor, now=now)
-    referral.outcome = outcome
-    referral.closed_at = now
-    referral.save()
-    return referral
+    with transaction.atomic():
+        referral = _locked_for(actor, referral, rules.CLOSE)
+        outcome = _clean_text(
+            outcome, limit=MESSAGE_MAX_LENGTH, field="outcome", label=_("La suite")
+        )
+        if not outcome:
+            raise ValidationError({"outcome": _("Dites en quelques mots la suite donnée.")})
+        now = timezone.now()
+        _transition(referral, State.CLOSED, by=actor, now=now)
+        referral.outcome = outcome
+        referral.closed_at = now
+        referral.save()
+        return referral
 
 
 # --------------------------------------------------------------------------------------------
