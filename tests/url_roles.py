@@ -13,10 +13,11 @@ from typing import Any
 from mds.models import MDS
 from tests.accompagnement import url_roles as accompagnement
 from tests.accueil import url_roles as accueil
+from tests.orientations import url_roles as orientations
 from tests.rgpd import url_roles as rgpd
 from tests.url_table import MDS_STAFF, Page, R
 
-APPS = (accueil, accompagnement, rgpd)
+APPS = (accueil, accompagnement, rgpd, orientations)
 
 PAGES: tuple[Page, ...] = (
     Page("pilotage:home", frozenset({R.DIRECTION, R.DIRECTION_DEPARTEMENTALE})),
