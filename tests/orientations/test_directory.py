@@ -17,10 +17,17 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
-CSV_OK = """id;nom;description;thematiques;publics;frais;modes_accueil;adresse;code_postal;commune;courriel;telephone;date_maj;horaires_accueil;offres;langues
-cs-st-just;Centre social Saint-Just;Accès libre et ateliers;numerique,numerique--acceder-a-du-materiel;tous-publics;gratuit;en-presentiel;12 rue Saint-Just;13013;Marseille;contact@cs.example;04 91 00 00 00;2026-03-01;"Mo,We 09:00-12:00; Fr 14:00-17:30";ordinateurs,ateliers;fr,ar
-emmaus;Emmaüs Connect;Recharges et équipement;numerique--acceder-a-du-materiel;personnes-en-situation-de-precarite;gratuit;en-presentiel;3 bd National;13001;Marseille;;;2026-02-10;Tu 14:00-17:00;ordinateurs;
-"""
+CSV_OK = (
+    "id;nom;description;thematiques;publics;frais;modes_accueil;adresse;code_postal;c"
+    "ommune;courriel;telephone;date_maj;horaires_accueil;offres;langues\n"
+    "cs-st-just;Centre social Saint-Just;Accès libre et ateliers;numerique,numerique-"
+    "-acceder-a-du-materiel;tous-publics;gratuit;en-presentiel;12 rue Saint-Just;1301"
+    '3;Marseille;contact@cs.example;04 91 00 00 00;2026-03-01;"Mo,We 09:00-12:00; Fr '
+    '14:00-17:30";ordinateurs,ateliers;fr,ar\n'
+    "emmaus;Emmaüs Connect;Recharges et équipement;numerique--acceder-a-du-materiel;p"
+    "ersonnes-en-situation-de-precarite;gratuit;en-presentiel;3 bd National;13001;Mar"
+    "seille;;;2026-02-10;Tu 14:00-17:00;ordinateurs;\n"
+)
 
 
 def test_valid_csv_creates_partners_with_their_weekly_permanences() -> None:
@@ -85,7 +92,9 @@ def test_the_import_page_shows_the_rejected_rows(mds_a: MDS) -> None:
     admin = make_member(Role.ADMIN, None)
     client = Client()
     client.force_login(admin)
-    upload = SimpleUploadedFile("a.csv", b"id;nom;date_maj\n;X;2026-01-01\n", content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "a.csv", b"id;nom;date_maj\n;X;2026-01-01\n", content_type="text/csv"
+    )
     response = client.post("/orientations/annuaire/importer/", {"file": upload})
     assert response.status_code == 400
     body = response.content.decode()
@@ -116,7 +125,9 @@ def test_the_orientation_sheet_in_the_persons_language(
     partner = Partner.objects.get(external_id="cs-st-just")
     client = Client()
     client.force_login(make_member(Role.ACCUEIL, mds_a))
-    body = client.get(f"/orientations/annuaire/{partner.pk}/fiche/?langue={langue}").content.decode()
+    body = client.get(
+        f"/orientations/annuaire/{partner.pk}/fiche/?langue={langue}"
+    ).content.decode()
     assert expected in body and f'dir="{direction}"' in body
     assert "14:00 – 17:30" in body
     assert "css/orientations.css" in body  # the print stylesheet

@@ -108,7 +108,11 @@ def test_restricted_referral_visible_to_sender_recipient_and_direction_only(
     for user in (mediator, social, direction):
         assert selectors.access_referral(user, referral.pk) is not None
         assert selectors.visible_referrals(user).filter(pk=referral.pk).exists()
-    for user in (other_social, make_member(Role.SECRETARIAT, mds_a), make_member(Role.ACCUEIL, mds_a)):
+    for user in (
+        other_social,
+        make_member(Role.SECRETARIAT, mds_a),
+        make_member(Role.ACCUEIL, mds_a),
+    ):
         assert selectors.access_referral(user, referral.pk) is None
         assert not selectors.visible_referrals(user).filter(pk=referral.pk).exists()
 
@@ -149,7 +153,9 @@ def test_restricted_note_never_in_lists_and_counted_for_the_direction(
         assert "Orientation confidentielle" in body
     client = Client()
     client.force_login(direction)
-    assert "1 orientation confidentielle en cours" in client.get("/orientations/mds/").content.decode()
+    assert (
+        "1 orientation confidentielle en cours" in client.get("/orientations/mds/").content.decode()
+    )
     assert selectors.home_counts(user=direction, mds=mds_a).restricted_open_at_mds == 1
     # the detail page shows the note to the recipient, and that read is journaled
     client.force_login(social)

@@ -67,9 +67,7 @@ def test_delays_are_per_mds(
     assert in_b.pk not in report.reminded
 
 
-def test_a_seen_referral_gets_no_reminder(
-    send: Callable[..., Referral], social: User
-) -> None:
+def test_a_seen_referral_gets_no_reminder(send: Callable[..., Referral], social: User) -> None:
     referral = services.take_referral(actor=social, referral=send())
     assert services.select_reminders(now=at(29)) == services.ReminderReport()
     assert referral.reminded_at is None

@@ -41,7 +41,9 @@ def _go(referral: Referral, to: str, actor: User) -> Referral:
             actor=actor, referral=referral, reason=DeclineReason.objects.get(code="autre")
         )
     if to == State.CLOSED:
-        return services.close_referral(actor=actor, referral=referral, outcome="RDV tenu, RSA ouvert.")
+        return services.close_referral(
+            actor=actor, referral=referral, outcome="RDV tenu, RSA ouvert."
+        )
     if to == State.EXPIRED:
         services.expire_overdue(now=dt.datetime(2026, 7, 1, 10, tzinfo=PARIS))
         return Referral.objects.get(pk=referral.pk)
@@ -135,7 +137,9 @@ def test_the_database_refuses_a_declined_referral_without_reason(
         Referral.objects.filter(pk=referral.pk).update(state=State.DECLINED)
 
 
-def test_the_database_refuses_a_restricted_referral_to_a_role(send: Callable[..., Referral]) -> None:
+def test_the_database_refuses_a_restricted_referral_to_a_role(
+    send: Callable[..., Referral],
+) -> None:
     referral = send()
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=referral.pk).update(restricted=True)

@@ -91,10 +91,10 @@ def test_unknown_recipient_is_refused_clearly(mediator: User, target: str) -> No
 
 def test_a_recipient_of_another_mds_is_refused(mediator: User, social_b: User) -> None:
     # forged choice: the form lists only MDS A's people, the service re-checks
+    from django.core.exceptions import ValidationError
+
     from orientations.services import send_referral
     from tests.orientations.conftest import reason
-
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
         send_referral(
@@ -113,7 +113,9 @@ def test_a_recipient_of_another_mds_is_refused(mediator: User, social_b: User) -
 
 def test_a_person_of_another_mds_cannot_be_referred(mediator: User, mds_b: MDS) -> None:
     foreign = Usager.objects.create(mds=mds_b, display_name="Autre")
-    response = login(mediator).post("/orientations/nouvelle/", form(usager=foreign.pk, pseudonym=""))
+    response = login(mediator).post(
+        "/orientations/nouvelle/", form(usager=foreign.pk, pseudonym="")
+    )
     assert response.status_code == 400
     assert "pseudonyme" in response.content.decode()
     assert not Referral.objects.exists()

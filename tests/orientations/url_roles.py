@@ -56,6 +56,10 @@ def context(mds: MDS) -> dict[str, Any]:
     )
     partner = Partner.objects.create(external_id="table", nom="Centre social", commune="Marseille")
     Permanence.objects.create(
-        partner=partner, weekday=1, starts_at=dt.time(9), ends_at=dt.time(12), offers=["ordinateurs"]
+        partner=partner,
+        weekday=1,
+        starts_at=dt.time(9),
+        ends_at=dt.time(12),
+        offers=["ordinateurs"],
     )
     return {"referral": referral, "partner": partner}
