@@ -8,9 +8,13 @@ class OrientationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Reads of a referral are journaled through the rgpd journal like a person's file.
+        from mds.home_pages import register_home_panel
         from rgpd.models import JournalAction
         from rgpd.services import register_read_action
 
+        from .home import referral_panel
         from .models import Referral
 
         register_read_action(Referral, action=JournalAction.VIEW_REFERRAL, target_type="referral")
+        # Home pages show the user's referral counts (mds learns of us by registration only).
+        register_home_panel("orientations", referral_panel)
