@@ -1,0 +1,118 @@
+"""Where a referral comes from (session, passage, person, a social worker toward the mediator),
+the home-page panel, and the sessions a social worker sees through an accepted referral."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.test import Client, RequestFactory
+
+from accompagnement.models import Usager
+from mds.models import MDS, User
+from mds.roles import Role
+from orientations import selectors, services
+from orientations.home import referral_panel
+from orientations.models import Referral, State
+from tests.accompagnement.factories import MediationSessionFactory
+from tests.orientations.conftest import PARIS
+
+pytestmark = pytest.mark.django_db
+APPOINTMENT = dt.datetime(2026, 5, 12, 14, 0, tzinfo=PARIS)
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_form_is_prefilled_from_a_person_and_a_session(mediator: User, mds_a: MDS) -> None:
+    usager = Usager.objects.create(mds=mds_a, display_name="Samira")
+    session = MediationSessionFactory(mds=mds_a, usager=usager, mediator=mediator)
+    body = (
+        login(mediator)
+        .get(f"/orientations/nouvelle/?usager={usager.pk}&origin_session={session.pk}")
+        .content.decode()
+    )
+    assert "Orienter Samira" in body
+    assert f'name="origin_session" value="{session.pk}"' in body
+
+
+def test_the_form_takes_the_alias_of_a_passage(mds_a: MDS) -> None:
+    import uuid
+
+    from accueil.models import Motive
+    from accueil.services import check_in
+    from tests.factories import make_member
+
+    desk = make_member(Role.ACCUEIL, mds_a)
+    passage = check_in(
+        agent=desk,
+        mds=mds_a,
+        motive=Motive.objects.first(),  # type: ignore[arg-type]
+        client_token=uuid.uuid4(),
+        alias="Karim",
+    ).passage
+    body = login(desk).get(f"/orientations/nouvelle/?origin_passage={passage.pk}").content.decode()
+    assert 'value="Karim"' in body
+
+
+def test_a_social_worker_refers_toward_the_mediator(
+    social: User, mediator: User, mds_a: MDS
+) -> None:
+    from tests.orientations.conftest import reason
+
+    referral = services.send_referral(
+        actor=social,
+        mds=mds_a,
+        reason_category=reason("demarche_en_ligne"),
+        consent_given=True,
+        pseudonym="Mme B.",
+        target_role=Role.MEDIATEUR,
+    )
+    assert selectors.inbox(user=mediator, mds=mds_a).get() == referral
+    assert not selectors.inbox(user=social, mds=mds_a).exists()
+
+
+def test_the_home_panel_shows_counts_and_never_a_name(
+    send: Callable[..., Referral], mediator: User, social: User
+) -> None:
+    send(pseudonym="Samira")
+    request = RequestFactory().get("/")
+    request.user = social
+    request.session = {}  # type: ignore[assignment]
+    html = referral_panel(request)
+    assert "1 à prendre pour votre rôle" in html and "Samira" not in html
+    request.user = mediator
+    html = referral_panel(request)
+    assert "envoyée 1" in html and "Samira" not in html
+
+
+def test_sessions_open_with_an_accepted_referral_and_close_after_the_delay(
+    send: Callable[..., Referral], social: User, other_social: User, mediator: User, mds_a: MDS
+) -> None:
+    usager = Usager.objects.create(mds=mds_a, display_name="Samira")
+    session = MediationSessionFactory(mds=mds_a, usager=usager, mediator=mediator)
+    other = MediationSessionFactory(
+        mds=mds_a, usager=Usager.objects.create(mds=mds_a, display_name="X"), mediator=mediator
+    )
+    referral = send(usager=usager, pseudonym="", target_role="", recipient=social)
+    seen = lambda user: list(selectors.sessions_through_referrals(user))  # noqa: E731
+    assert seen(social) == []  # sent, not accepted
+    referral = services.accept_referral(
+        actor=social, referral=referral, appointment_at=APPOINTMENT, appointment_place="B3"
+    )
+    assert seen(social) == [session] and other not in seen(social)
+    assert seen(other_social) == []
+    closed_at = dt.datetime(2026, 5, 20, 10, 0, tzinfo=PARIS)
+    with time_machine.travel(closed_at, tick=False):
+        services.close_referral(actor=social, referral=referral, outcome="Fait.")
+    assert seen(social) == [session]
+    with time_machine.travel(closed_at + dt.timedelta(days=29), tick=False):
+        assert seen(social) == [session]
+    with time_machine.travel(closed_at + dt.timedelta(days=31), tick=False):
+        assert seen(social) == []
+    assert Referral.objects.get(pk=referral.pk).state == State.CLOSED
