@@ -4,6 +4,7 @@ not in the admin (personal data): they are read through the app's pages, which j
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from mds.admin import ReferenceAdmin
 
@@ -31,3 +32,4 @@ class PartnerAdmin(admin.ModelAdmin[Partner]):
     list_filter = ("is_active", "commune")
     search_fields = ("nom", "commune")
     inlines = (PermanenceInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

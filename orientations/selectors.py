@@ -89,6 +89,12 @@ def inbox(*, user: User, mds: MDS | None = None) -> QuerySet[Referral]:
     return _list_qs().filter(mine | role_q).order_by("state", "-urgency", "sent_at", "pk")
 
 
+def of_mds(*, user: User, mds: MDS, limit: int = 100) -> QuerySet[Referral]:
+    """Every referral of the MDS the user may see (the direction: all of them), newest first."""
+    visible = visible_referrals(user).filter(mds=mds).values("pk")
+    return _list_qs().filter(pk__in=visible).order_by("-sent_at", "-pk")[:limit]
+
+
 def sent_by(*, user: User, limit: int = 50) -> QuerySet[Referral]:
     """The sender's referrals with their state, newest first."""
     return _list_qs().filter(sender=user).order_by("-sent_at", "-pk")[:limit]

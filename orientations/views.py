@@ -96,11 +96,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The MDS direction: every referral of the MDS with its state (never a note)."""
     user = _user(request)
     mds = _mds(request, Role.DIRECTION)
-    rows = list(
-        selectors._list_qs()
-        .filter(pk__in=selectors.visible_referrals(user).filter(mds=mds).values("pk"))
-        .order_by("-sent_at", "-pk")[:100]
-    )
+    rows = list(selectors.of_mds(user=user, mds=mds))
     return render(
         request,
         "orientations/overview.html",

@@ -211,11 +211,13 @@ def _queries(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/orientations/recues/", "/orientations/envoyees/"])
+@pytest.mark.parametrize(
+    "url", ["/orientations/recues/", "/orientations/envoyees/", "/orientations/mds/"]
+)
 def test_lists_cost_the_same_number_of_queries_whatever_the_data(
-    url: str, mediator: User, social: User, mds_a: MDS
+    url: str, mediator: User, social: User, direction: User, mds_a: MDS
 ) -> None:
-    viewer = social if "recues" in url else mediator
+    viewer = {"recues": social, "envoyees": mediator, "mds": direction}[url.split("/")[2]]
     client = login(viewer)
     client.get(url)  # first request of the session (session row, MFA state…): not measured
     _fill(3, mediator=mediator, social=social, mds=mds_a)
@@ -224,3 +226,26 @@ def test_lists_cost_the_same_number_of_queries_whatever_the_data(
     large = _queries(client, url)
     assert small == large, (small, large)
     assert large <= 12
+
+
+def test_the_admin_edits_reference_lists_delays_and_partners(mds_a: MDS) -> None:
+    client = login(make_member(Role.ADMIN, None, is_staff=True))
+    for url in (
+        "/admin/orientations/reasoncategory/",
+        "/admin/orientations/need/",
+        "/admin/orientations/declinereason/",
+        "/admin/orientations/referralsettings/add/",
+        "/admin/orientations/partner/add/",
+    ):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        "/admin/orientations/referralsettings/add/",
+        {
+            "mds": mds_a.pk,
+            "remind_after_days": 5,
+            "escalate_after_days": 3,
+            "expire_after_days": 10,
+        },
+    )
+    assert response.status_code == 200  # refused: escalation before the reminder
+    assert "relance &lt; alerte de la direction" in response.content.decode()
