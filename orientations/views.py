@@ -20,6 +20,7 @@ from mds.forms import parse_id
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required, scope
 from mds.roles import Role
+from rgpd.models import JournalReason
 from rgpd.services import journal_read
 
 from . import directory, rules, selectors, services, sheet
@@ -31,7 +32,7 @@ from .forms import (
     ImportForm,
     ReferralForm,
 )
-from .models import SENDER_ROLES, TARGET_ROLES, Partner
+from .models import SENDER_ROLES, TARGET_ROLES, Partner, Referral
 from .reference import THEMATIQUES
 
 RECEIVERS = (*TARGET_ROLES,)
@@ -188,6 +189,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         referral = services.mark_seen(actor=user, referral=referral)
         referral = _referral_or_404(request, pk)
     journal_read(actor=user, target=referral, mds=referral.mds)
+    sessions = _person_sessions(user, referral)
     return render(
         request,
         "orientations/detail.html",
@@ -201,11 +203,35 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             and referral.recipient_id is None
             and referral.target_kind == "role"
             and rules.may(user, referral, rules.ACT),
-            "accept_form": AcceptForm(),
-            "decline_form": DeclineForm(),
-            "close_form": CloseForm(),
+            "sessions": sessions,
         },
     )
+
+
+def _person_sessions(user: User, referral: Referral) -> list[MediationSession]:
+    """The person's mediation sessions, for a recipient who accepted the referral (while open
+    and some days after); showing them is a read of the person's file, journaled."""
+    if (
+        referral.usager_id is None
+        or referral.recipient_id != user.pk
+        or referral.sender_id == user.pk
+    ):
+        return []
+    sessions = list(
+        selectors.sessions_through_referrals(user)
+        .filter(usager_id=referral.usager_id)
+        .select_related("outcome")
+        .prefetch_related("demarches__organisme", "demarches__kind_of_help")
+        .order_by("-date", "-created_at")[:50]
+    )
+    if sessions and referral.usager is not None:
+        journal_read(
+            actor=user,
+            target=referral.usager,
+            mds=referral.mds,
+            reason=JournalReason.SOCIAL_FOLLOW_UP,
+        )
+    return sessions
 
 
 def _act(

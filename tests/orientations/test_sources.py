@@ -116,3 +116,26 @@ def test_sessions_open_with_an_accepted_referral_and_close_after_the_delay(
     with time_machine.travel(closed_at + dt.timedelta(days=31), tick=False):
         assert seen(social) == []
     assert Referral.objects.get(pk=referral.pk).state == State.CLOSED
+
+
+def test_the_recipient_reads_the_persons_sessions_on_the_referral_page_journaled(
+    send: Callable[..., Referral], social: User, mediator: User, mds_a: MDS
+) -> None:
+    from rgpd.models import JournalAction, JournalEntry
+
+    usager = Usager.objects.create(mds=mds_a, display_name="Samira")
+    MediationSessionFactory(mds=mds_a, usager=usager, mediator=mediator)
+    referral = send(usager=usager, pseudonym="", target_role="", recipient=social)
+    client = login(social)
+    assert "person-session" not in client.get(f"/orientations/{referral.pk}/").content.decode()
+    services.accept_referral(
+        actor=social, referral=referral, appointment_at=APPOINTMENT, appointment_place="B3"
+    )
+    body = client.get(f"/orientations/{referral.pk}/").content.decode()
+    assert body.count("person-session") == 1
+    assert (
+        JournalEntry.objects.filter(
+            action=JournalAction.VIEW_PERSON, target_id=str(usager.pk), actor=social
+        ).count()
+        == 1
+    )
