@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     count = prepare(args.referrals, args.regenerate)
-    print(f"Orientations en base : {count}")
+    print(f"Orientations en base : {count} ; charge de la machine : {os.getloadavg()}")
     social, mediator = "social@malpasse.demo.fr", "mediateur@malpasse.demo.fr"
     from orientations.models import Referral
 
@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         f"envoyées par {mediator} : {Referral.objects.filter(sender__email=mediator).count()}"
     )
     for label, path, email in (
+        ("Référence : page statique avec le gabarit commun", "/accessibilite/", social),
         ("Boîte de réception (travailleur social)", "/orientations/recues/", social),
         ("Orientations envoyées (médiateur)", "/orientations/envoyees/", mediator),
     ):

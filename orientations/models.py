@@ -428,6 +428,11 @@ class Referral(models.Model):
         return str(self.usager) if self.usager_id else self.pseudonym
 
     @property
+    def age_days(self) -> int:
+        """Calendar days since it was sent (lists show the age; delays count working days)."""
+        return (timezone.localdate() - timezone.localdate(self.sent_at)).days
+
+    @property
     def is_waiting(self) -> bool:
         return self.state in WAITING_STATES
 

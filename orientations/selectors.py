@@ -40,10 +40,37 @@ if TYPE_CHECKING:
 _LIST_RELATED = ("mds", "sender", "recipient", "partner", "reason_category", "usager")
 
 
+#: The columns a list shows (a row is then ~10 times narrower than with whole related rows).
+_LIST_ONLY = (
+    "mds_id",
+    "sender_id",
+    "sender__first_name",
+    "sender__last_name",
+    "sender__email",
+    "recipient__first_name",
+    "recipient__last_name",
+    "recipient__email",
+    "partner__nom",
+    "reason_category__label",
+    "usager__display_name",
+    "pseudonym",
+    "target_kind",
+    "target_role",
+    "urgency",
+    "restricted",
+    "state",
+    "sent_at",
+    "reminded_at",
+    "escalated_at",
+)
+
+
 def _list_qs() -> QuerySet[Referral]:
     return (
-        Referral.objects.select_related(*_LIST_RELATED)
-        .defer("note", "decline_message", "outcome")
+        Referral.objects.select_related(
+            "sender", "recipient", "partner", "reason_category", "usager"
+        )
+        .only(*_LIST_ONLY)
         .prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("position", "label")))
     )
 

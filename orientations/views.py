@@ -36,6 +36,8 @@ from .models import SENDER_ROLES, TARGET_ROLES, Partner, Referral
 from .reference import THEMATIQUES
 
 RECEIVERS = (*TARGET_ROLES,)
+#: Rows shown in the inbox (oldest and most urgent first); the counts above give the total.
+INBOX_SIZE = 50
 DIRECTORY_ROLES = (*SENDER_ROLES,)
 
 
@@ -68,7 +70,7 @@ def _usager_for(user: User, mds: MDS, pk: int | None) -> Usager | None:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     mds = _mds(request, *RECEIVERS)
-    rows = list(selectors.inbox(user=user, mds=mds)[:100])
+    rows = list(selectors.inbox(user=user, mds=mds)[:INBOX_SIZE])
     now = timezone.now()
     return render(
         request,
