@@ -300,10 +300,13 @@ class Referral(models.Model):
     consent_text = models.ForeignKey(
         "rgpd.ConsentText", on_delete=models.PROTECT, related_name="+", verbose_name=_("texte lu")
     )
-    consent_given_at = models.DateTimeField(_("accord donné le"))
+    # Empty only for a restricted referral sent without the family's agreement (see services).
+    consent_given_at = models.DateTimeField(_("accord donné le"), null=True, blank=True)
     consent_witnessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("accord recueilli par"),
     )
@@ -382,6 +385,12 @@ class Referral(models.Model):
                 violation_error_message=_(
                     "Une orientation confidentielle s'adresse à un professionnel nommé."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_given_at__isnull=False, consent_witnessed_by__isnull=False)
+                | Q(restricted=True, consent_given_at__isnull=True, consent=None),
+                name="referral_consent_recorded",
+                violation_error_message=_("L'accord de la personne est requis."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=State.values), name="referral_state_valid"

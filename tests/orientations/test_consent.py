@@ -48,3 +48,28 @@ def test_no_consent_no_referral(send: Callable[..., Referral]) -> None:
         send(consent_given=False)
     assert "Sans l'accord de la personne" in str(error.value)
     assert not Referral.objects.exists()
+
+
+def test_a_restricted_referral_without_agreement_records_no_consent(
+    send: Callable[..., Referral], social: User
+) -> None:
+    from tests.orientations.conftest import reason
+
+    referral = send(
+        target_role="",
+        recipient=social,
+        reason_category=reason("protection_enfance"),
+        consent_given=False,
+    )
+    assert referral.restricted
+    assert referral.consent_given_at is None and referral.consent_witnessed_by is None
+
+
+def test_the_database_refuses_a_referral_without_consent_unless_restricted(
+    send: Callable[..., Referral],
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    referral = send()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(consent_given_at=None)
