@@ -175,3 +175,35 @@ def test_foreign_detail_page_is_404_and_journaled(
     assert client.post(f"/orientations/{referral.pk}/prendre/").status_code == 404
     assert len(refusals()) == 2
     assert Referral.objects.get(pk=referral.pk).recipient is None
+
+
+def test_the_list_filter_and_the_one_record_rule_agree(
+    send: Callable[..., Referral],
+    mediator: User,
+    social: User,
+    other_social: User,
+    social_b: User,
+    direction: User,
+    mds_a: MDS,
+) -> None:
+    from orientations import rules
+    from orientations.models import Partner
+
+    secretary = make_member(Role.SECRETARIAT, mds_a)
+    desk = make_member(Role.ACCUEIL, mds_a)
+    referrals = [
+        send(),
+        send(target_role=Role.SECRETARIAT),
+        send(target_role="", recipient=social),
+        send(target_role="", recipient=social, reason_category=reason("protection_enfance")),
+        send(target_role="", partner=Partner.objects.create(external_id="x", nom="X")),
+        services.take_referral(actor=other_social, referral=send()),
+    ]
+    users = [mediator, social, other_social, social_b, direction, secretary, desk]
+    for user in users:
+        listed = set(selectors.visible_referrals(user).values_list("pk", flat=True))
+        for referral in referrals:
+            assert (referral.pk in listed) == rules.may(user, referral, rules.VIEW), (
+                user.email,
+                referral.pk,
+            )
