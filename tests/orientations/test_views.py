@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from accompagnement.models import Usager
 from mds.models import MDS, User
 from mds.roles import Role
-from orientations.models import Need, ReasonCategory, Referral, State
+from orientations.models import DeclineReason, Need, ReasonCategory, Referral, State
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +249,37 @@ def test_the_admin_edits_reference_lists_delays_and_partners(mds_a: MDS) -> None
     )
     assert response.status_code == 200  # refused: escalation before the reminder
     assert "relance &lt; alerte de la direction" in response.content.decode()
+
+
+def test_back_then_submit_again_on_a_closed_step_gives_a_clear_message(
+    send: Callable[..., Referral], social: User
+) -> None:
+    referral = send(target_role="", recipient=social)
+    client = login(social)
+    data = {"appointment_at": "2026-05-12T14:00", "appointment_place": "Bureau 2"}
+    assert client.post(f"/orientations/{referral.pk}/accepter/", data).status_code == 302
+    again = client.post(f"/orientations/{referral.pk}/accepter/", data)
+    assert again.status_code == 400
+    assert "ne peut plus passer" in again.content.decode()
+    declined = client.post(
+        f"/orientations/{referral.pk}/refuser/",
+        {"reason": DeclineReason.objects.get(code="autre").pk},
+    )
+    assert declined.status_code == 400
+    assert Referral.objects.get(pk=referral.pk).state == State.ACCEPTED
+
+
+def test_decline_without_reason_and_close_without_outcome_are_refused(
+    send: Callable[..., Referral], social: User
+) -> None:
+    referral = send(target_role="", recipient=social)
+    client = login(social)
+    response = client.post(f"/orientations/{referral.pk}/refuser/", {"message": "Non."})
+    assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
+    client.post(
+        f"/orientations/{referral.pk}/accepter/",
+        {"appointment_at": "2026-05-12T14:00", "appointment_place": "Bureau 2"},
+    )
+    response = client.post(f"/orientations/{referral.pk}/cloturer/", {"outcome": "   "})
+    assert response.status_code == 400
+    assert Referral.objects.get(pk=referral.pk).state == State.ACCEPTED
