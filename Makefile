@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test lint typecheck pytest e2e bench clean
+.PHONY: install run test services services-stop lint typecheck pytest e2e bench bench-queue clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est nécessaire (PYTHON=python3.12 make ...).")'
@@ -29,16 +29,26 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy .
+
+## make services: reuse or start PostgreSQL, Redis and Chromium for the tests (scripts/test-services.sh,
+## also used by .ci/run); it prints what to install when it cannot. make services-stop: stop the
+## private ones it started (.services/, or docker compose).
+services:
+	@TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" scripts/test-services.sh start
+
+services-stop:
+	@scripts/test-services.sh stop
 
 ## make test: lint, types, then the whole suite on PostgreSQL + Redis, Celery worker and Chromium.
 test: install
 	@if [ "$$ALLOW_SQLITE" = "1" ]; then \
 	  echo "ALLOW_SQLITE=1 : suite sur SQLite, tâches Celery exécutées sans broker."; \
 	else \
-	  DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python scripts/check_services.py; \
+	  TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" scripts/test-services.sh start; \
 	fi
 	$(MAKE) --no-print-directory lint typecheck
 	@if [ "$$ALLOW_SQLITE" = "1" ]; then \
@@ -54,6 +64,10 @@ e2e: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_bench
 bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/checkin.py $(BENCH_ARGS)
+
+## make bench-queue: bytes per poll of the waiting list at 100 present (bench/queue_poll.py)
+bench-queue: install
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/queue_poll.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,11 @@
-"""Seed reference data of the accompagnement app, loaded by migration 0002.
+"""Seed reference data of the accompagnement app: the live copy.
 
-Plain data (codes, labels, mappings) plus :func:`seed_reference_data`, which the data migration
-runs with the historical models. The admin edits the rows afterwards; seeding never overwrites an
-existing code, so running it again is harmless. Codes are stable: exports and rules refer to them.
+Migration 0002 holds a frozen copy of this module as it was then (a migration must not follow
+later code changes); :func:`seed_reference_data` here is what ``seed_demo`` and the tests run to
+put back rows a flush removed. A change of the reference lists for existing databases is a new
+data migration with its own frozen data, then the same change here. The admin edits the rows
+afterwards; seeding never overwrites an existing code, so running it again is harmless. Codes
+are stable: exports and rules refer to them.
 
 National themes (``coop_theme``): codes of the Coop de la médiation numérique's activity reports
 (see ``accompagnement.models.CoopTheme``). The organisme → administrative theme and kind → digital

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Max, Min, Q, QuerySet
 
+from mds.forms import parse_id
 from mds.permissions import scope
 from mds.roles import Role
 
 from .models import (
+    ORIGIN_ACCUEIL_QUEUE,
     Atelier,
+    Demarche,
     KindOfHelp,
     MediationSession,
     ModeOfHelp,
     Organisme,
+    Origin,
+    Outcome,
     RelatedRightCheck,
     Usager,
 )
 
 if TYPE_CHECKING:
-    from mds.models import User
+    from mds.models import MDS, User
 
 #: Who sees mediation sessions, and how far (see README "Rôles et permissions"):
 #: - médiateur: the sessions of their own MDS;
@@ -51,6 +56,28 @@ def sessions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Mediation
 def usagers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Usager]:
     """Usager profiles a mediator may open (their MDS)."""
     return scope(Usager.objects.all(), user, Role.MEDIATEUR)
+
+
+#: How many people a search shows at most.
+MAX_SEARCH_RESULTS = 50
+
+
+def search_usagers(
+    queryset: QuerySet[Usager], query: str, *, limit: int = MAX_SEARCH_RESULTS
+) -> QuerySet[Usager]:
+    """The one usager search (mediator's list, vault, DPO): by name, or by number.
+
+    Empty query → nothing. The number goes through :func:`mds.forms.parse_id` ("²" or "٣" are
+    digits to ``str.isdigit()`` but not to ``int()``); the search box caps the length.
+    """
+    query = (query or "").strip()
+    if not query:
+        return queryset.none()
+    condition = Q(display_name__icontains=query)
+    pk = parse_id(query)
+    if pk is not None:
+        condition |= Q(pk=pk)
+    return queryset.filter(condition).order_by("display_name", "pk")[:limit]
 
 
 def follow_ups_due(*, mediator: User, today: dt.date) -> QuerySet[MediationSession]:
@@ -119,8 +146,6 @@ class Shortcut:
 
 def last_choices(*, mediator: User, limit: int = 5) -> list[Shortcut]:
     """The mediator's most recent distinct organisme/kind pairs (still offered), newest first."""
-    from .models import Demarche
-
     recent = (
         Demarche.objects.filter(session__mediator=mediator, kind_of_help__is_active=True)
         .filter(Q(organisme__isnull=True) | Q(organisme__is_active=True))
@@ -152,3 +177,59 @@ def right_checks_visible_to(user: User | AnonymousUser | None) -> QuerySet[Relat
         Role.MEDIATEUR,
         mds_field="session__mds",
     )
+
+
+# --- what the mediator's pages read (views never query models themselves) -------------------
+
+
+def session_form_defaults(*, from_passage: bool) -> dict[str, Any]:
+    """The common case of the session form: done; "from the accueil queue" for a ticket."""
+    defaults: dict[str, Any] = {"outcome": Outcome.objects.filter(code="fait").first()}
+    if from_passage:
+        defaults["origin"] = Origin.objects.filter(code=ORIGIN_ACCUEIL_QUEUE).first()
+    return defaults
+
+
+def usager_for(user: User | AnonymousUser | None, pk: int) -> Usager | None:
+    """One usager profile the user may open, or ``None``."""
+    return usagers_visible_to(user).filter(pk=pk).select_related("mds").first()
+
+
+def usagers_of(user: User | AnonymousUser | None, mds: MDS, query: str) -> QuerySet[Usager]:
+    """The usager list of an MDS: the search results, or the first names when no query."""
+    usagers = usagers_visible_to(user).filter(mds=mds)
+    if query:
+        return search_usagers(usagers, query)
+    return usagers.order_by("display_name", "pk")[:MAX_SEARCH_RESULTS]
+
+
+def recent_sessions(*, mediator: User, mds: MDS, limit: int = 10) -> QuerySet[MediationSession]:
+    """The mediator's own latest sessions in ``mds``."""
+    return (
+        sessions_visible_to(mediator)
+        .filter(mds=mds, mediator=mediator)
+        .order_by("-date", "-created_at")[:limit]
+    )
+
+
+def usager_history(user: User | AnonymousUser | None, usager: Usager) -> QuerySet[MediationSession]:
+    """A person's sessions, newest first, with what the person page shows (constant queries)."""
+    return (
+        sessions_visible_to(user)
+        .filter(usager=usager)
+        .prefetch_related("demarches__organisme", "demarches__kind_of_help", "right_checks__right")
+        .order_by("-date", "-created_at")
+    )
+
+
+def own_session(*, mediator: User, pk: int) -> MediationSession | None:
+    """A session the mediator logged themself (only its author closes its follow-up)."""
+    return sessions_visible_to(mediator).filter(pk=pk, mediator=mediator).first()
+
+
+def right_check_for(user: User | AnonymousUser | None, pk: int) -> RelatedRightCheck | None:
+    return right_checks_visible_to(user).filter(pk=pk).first()
+
+
+def ateliers_of(user: User | AnonymousUser | None, mds: MDS, limit: int = 50) -> QuerySet[Atelier]:
+    return ateliers_visible_to(user).filter(mds=mds).order_by("-date", "-pk")[:limit]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,29 +19,27 @@ from mds.home_pages import render_role_home
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required
 from mds.roles import Role
-from rgpd.services import journal_read
+from rgpd.selectors.reads import journal_read
 
-from . import selectors, services
+from . import selectors
 from .forms import AtelierForm, SessionForm, UsagerForm
 from .models import (
     MODE_OF_HELP_DEFINITIONS,
-    ORIGIN_ACCUEIL_QUEUE,
     ModeOfHelp,
-    Origin,
-    Outcome,
 )
-
-MEDIATOR = Role.MEDIATEUR
+from .services.demarches import MAX_DEMARCHES
+from .services.rules import mark_right_checked
+from .services.sessions import close_follow_up
 
 
 def _mds(request: HttpRequest) -> MDS:
-    mds = current_mds(request, MEDIATOR)
+    mds = current_mds(request, Role.MEDIATEUR)
     if mds is None:
         raise Http404
     return mds
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def mediateur_home(request: HttpRequest) -> HttpResponse:
     """The mediator's day: call the next visitor, log, follow-ups due, recent sessions."""
     user: User = request.user  # type: ignore[assignment]
@@ -52,23 +48,18 @@ def mediateur_home(request: HttpRequest) -> HttpResponse:
         # Coming from "Recevoir" at the desk: straight to the session form for that ticket.
         return redirect(f"{reverse('accompagnement:session_new')}?passage={passage_id}")
     mds = _mds(request)
-    recent = (
-        selectors.sessions_visible_to(user)
-        .filter(mds=mds, mediator=user)
-        .order_by("-date", "-created_at")[:10]
-    )
     return render(
         request,
         "accompagnement/mediateur_home.html",
         {
             "mds": mds,
             "follow_ups": selectors.follow_ups_due(mediator=user, today=timezone.localdate())[:20],
-            "recent": recent,
+            "recent": selectors.recent_sessions(mediator=user, mds=mds),
         },
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def session_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     mds = _mds(request)
@@ -80,19 +71,17 @@ def session_new(request: HttpRequest) -> HttpResponse:
         if passage is None or passage.mds_id != mds.pk:
             raise Http404
     # Defaults of the common case: today, 30 min, done (one tap less each).
-    initial: dict[str, Any] = {"outcome": Outcome.objects.filter(code="fait").first()}
-    if passage is not None:
-        initial["origin"] = Origin.objects.filter(code=ORIGIN_ACCUEIL_QUEUE).first()
+    initial = selectors.session_form_defaults(from_passage=passage is not None)
     usager_id = parse_id(request.GET.get("usager"))
     if usager_id is not None:
-        initial["usager"] = selectors.usagers_visible_to(user).filter(pk=usager_id).first()
+        initial["usager"] = selectors.usager_for(user, usager_id)
     demarche_initial = None
     kind = parse_id(request.GET.get("aide"))
     if kind is not None:
         demarche_initial = [
             {"kind_of_help": kind, "organisme": parse_id(request.GET.get("organisme"))}
         ]
-    extra = min(parse_id(request.GET.get("demarches")) or 1, services.MAX_DEMARCHES) - 1
+    extra = min(parse_id(request.GET.get("demarches")) or 1, MAX_DEMARCHES) - 1
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         mediator=user,
@@ -126,21 +115,18 @@ def session_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_list(request: HttpRequest) -> HttpResponse:
     mds = _mds(request)
     query = request.GET.get("q", "").strip()[:80]
-    usagers = selectors.usagers_visible_to(request.user).filter(mds=mds)
-    if query:
-        usagers = usagers.filter(display_name__icontains=query)
     return render(
         request,
         "accompagnement/usager_list.html",
-        {"usagers": usagers.order_by("display_name", "pk")[:50], "query": query},
+        {"usagers": selectors.usagers_of(request.user, mds, query), "query": query},
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = UsagerForm(
@@ -170,18 +156,13 @@ MODE_BADGES = {
 
 
 @never_cache
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The person page: profile, history, and the trajectory of modes of help."""
-    usager = selectors.usagers_visible_to(request.user).filter(pk=pk).select_related("mds").first()
+    usager = selectors.usager_for(request.user, pk)
     if usager is None:
         raise Http404
-    sessions = (
-        selectors.sessions_visible_to(request.user)
-        .filter(usager=usager)
-        .prefetch_related("demarches__organisme", "demarches__kind_of_help", "right_checks__right")
-        .order_by("-date", "-created_at")
-    )
+    sessions = selectors.usager_history(request.user, usager)
     trajectory = selectors.mode_trajectory(usager=usager)
     # Who viewed which person is journaled (RGPD): the DPO can answer "who saw my file?".
     journal_read(actor=request.user, target=usager, mds=usager.mds)  # type: ignore[arg-type]
@@ -198,14 +179,14 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    session = selectors.sessions_visible_to(user).filter(pk=pk, mediator=user).first()
+    session = selectors.own_session(mediator=user, pk=pk)
     if session is None:
         raise Http404
     try:
-        services.close_follow_up(session=session, user=user)
+        close_follow_up(session=session, user=user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -215,14 +196,14 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a suggested related right (droit connexe) as checked with the person."""
     user: User = request.user  # type: ignore[assignment]
-    check = selectors.right_checks_visible_to(user).filter(pk=pk).first()
+    check = selectors.right_check_for(user, pk)
     if check is None:
         raise Http404
-    services.mark_right_checked(check=check, user=user)
+    mark_right_checked(check=check, user=user)
     messages.success(request, _("Droit connexe noté comme vérifié."))
     if check.session.usager_id:
         return redirect("accompagnement:usager", pk=check.session.usager_id)
@@ -232,7 +213,7 @@ def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
 ATELIER_TITLE = gettext_lazy("Atelier collectif")
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def atelier_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = AtelierForm(
@@ -251,14 +232,10 @@ def atelier_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(MEDIATOR)
+@role_required(Role.MEDIATEUR)
 def atelier_list(request: HttpRequest) -> HttpResponse:
-    ateliers = selectors.ateliers_visible_to(request.user).filter(mds=_mds(request))
-    return render(
-        request,
-        "accompagnement/atelier_list.html",
-        {"ateliers": ateliers.order_by("-date", "-pk")[:50]},
-    )
+    ateliers = selectors.ateliers_of(request.user, _mds(request))
+    return render(request, "accompagnement/atelier_list.html", {"ateliers": ateliers})
 
 
 @role_required(Role.TRAVAILLEUR_SOCIAL)

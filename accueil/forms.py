@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from mds.models import User
 from mds.roles import Role
 
-from .models import Language, Motive, Priority
+from .models import INTERNAL_TARGETS, Language, Motive, Priority
 from .selectors import motive_by_code
-from .services import INTERNAL_TARGETS
 
 
 class CheckInForm(forms.Form):

@@ -71,6 +71,51 @@ ACTIVE_STATUSES = (Status.WAITING, Status.CALLED, Status.IN_PROGRESS)
 TERMINAL_STATUSES = (Status.DONE, Status.LEFT, Status.REORIENTED, Status.CANCELLED)
 
 
+#: Roles that check visitors in.
+CHECKIN_ROLES = (Role.ACCUEIL, Role.SECRETARIAT)
+#: Roles that work the queue (call, receive, finish…).
+QUEUE_ROLES = (Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL)
+#: Roles a passage can be re-oriented to inside the MDS (it then waits for that service).
+INTERNAL_TARGETS = (Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT)
+
+
+class Action:
+    CALL = "call"
+    REQUEUE = "requeue"
+    START = "start"
+    FINISH = "finish"
+    REORIENT = "reorient"
+    LEFT = "left"
+    CANCEL = "cancel"
+
+
+#: action -> (statuses it may start from, status it leads to; None = decided by the action)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    Action.CALL: (frozenset({Status.WAITING, Status.CALLED}), Status.CALLED),
+    Action.REQUEUE: (frozenset({Status.CALLED}), Status.WAITING),
+    Action.START: (frozenset({Status.WAITING, Status.CALLED}), Status.IN_PROGRESS),
+    Action.FINISH: (frozenset({Status.IN_PROGRESS}), Status.DONE),
+    Action.REORIENT: (frozenset(ACTIVE_STATUSES), None),
+    Action.LEFT: (frozenset({Status.WAITING, Status.CALLED}), Status.LEFT),
+    Action.CANCEL: (frozenset(ACTIVE_STATUSES), Status.CANCELLED),
+}
+
+ACTION_LABELS = {
+    Action.CALL: _("appeler"),
+    Action.REQUEUE: _("remettre en attente"),
+    Action.START: _("recevoir"),
+    Action.FINISH: _("terminer"),
+    Action.REORIENT: _("réorienter"),
+    Action.LEFT: _("noter « parti sans être reçu »"),
+    Action.CANCEL: _("annuler"),
+}
+
+#: Only the desk cancels a check-in made by mistake.
+ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    Action.CANCEL: CHECKIN_ROLES,
+}
+
+
 class DailyTicketCounter(models.Model):
     """Last ticket number handed out at an MDS on a day; incremented by an atomic upsert."""
 
@@ -253,3 +298,14 @@ class PassageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.passage_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+def allowed_actions(passage: Passage) -> list[str]:
+    """The actions the state machine allows from ``passage``'s status, in ``TRANSITIONS`` order.
+
+    Templates read this (never their own copy of the transitions); roles are checked by the
+    service when the action is posted.
+    """
+    return [
+        action for action, (sources, _target) in TRANSITIONS.items() if passage.status in sources
+    ]

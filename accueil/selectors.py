@@ -6,21 +6,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mds.cache import ttl_cached
-from mds.models import MDS
+from mds.models import MDS, Membership
+from mds.models import User as UserModel
 from mds.permissions import scope
 from mds.roles import Role
 
-from .models import ACTIVE_STATUSES, Language, Motive, Passage, Status
-from .services import QUEUE_ROLES, queue_order
+from .models import ACTIVE_STATUSES, QUEUE_ROLES, Language, Motive, Passage, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from mds.models import User
+
+
+def queue_order(qs: QuerySet[Passage]) -> QuerySet[Passage]:
+    """Priority first, then arrival."""
+    return qs.annotate(
+        priority_rank=Case(
+            When(priority="", then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    ).order_by("priority_rank", "arrived_at", "pk")
 
 
 @ttl_cached(seconds=60)
@@ -43,9 +52,6 @@ APPOINTMENT_ROLES = (Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR, Role.SECRETARIAT)
 
 def appointment_professionals(*, user: User | AnonymousUser, mds: MDS) -> QuerySet[User]:
     """Colleagues of ``mds`` who receive people by appointment (for the check-in form)."""
-    from mds.models import Membership
-    from mds.models import User as UserModel
-
     memberships = scope(
         Membership.objects.filter(mds=mds, is_active=True, role__in=APPOINTMENT_ROLES), user
     )

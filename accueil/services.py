@@ -3,8 +3,10 @@
 Rules kept here and only here:
 - ticket numbers are per MDS and per local day, handed out by an atomic upsert so two tablets
   checking in at the same instant get two consecutive numbers;
-- a check-in carries a client token: a double submit returns the first passage;
-- status changes follow ``TRANSITIONS``; the server stamps every time;
+- a check-in carries a client token: a double submit returns the first passage, the same token
+  with other content is refused (the rule of ``mds.idempotency``);
+- status changes follow ``models.TRANSITIONS`` (the state machine templates read too through
+  ``models.allowed_actions``); the server stamps every time;
 - only the MDS's own staff act on its queue (through ``mds.permissions``).
 """
 
@@ -16,18 +18,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from mds.idempotency import refuse_if_changed
 from mds.models import MDS, User
 from mds.permissions import can_act_in
-from mds.roles import Role
 from mds.selectors import is_open_at
 
 from .models import (
-    ACTIVE_STATUSES,
+    ACTION_LABELS,
+    ACTION_ROLES,
+    CHECKIN_ROLES,
+    INTERNAL_TARGETS,
+    QUEUE_ROLES,
+    TRANSITIONS,
+    Action,
     DailyTicketCounter,
     Language,
     Motive,
@@ -36,50 +43,7 @@ from .models import (
     Priority,
     Status,
 )
-
-#: Roles that check visitors in.
-CHECKIN_ROLES = (Role.ACCUEIL, Role.SECRETARIAT)
-#: Roles that work the queue (call, receive, finish…).
-QUEUE_ROLES = (Role.ACCUEIL, Role.SECRETARIAT, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL)
-#: Roles a passage can be re-oriented to inside the MDS (it then waits for that service).
-INTERNAL_TARGETS = (Role.ACCUEIL, Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.SECRETARIAT)
-
-
-class Action:
-    CALL = "call"
-    REQUEUE = "requeue"
-    START = "start"
-    FINISH = "finish"
-    REORIENT = "reorient"
-    LEFT = "left"
-    CANCEL = "cancel"
-
-
-#: action -> (statuses it may start from, status it leads to; None = decided by the action)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    Action.CALL: (frozenset({Status.WAITING, Status.CALLED}), Status.CALLED),
-    Action.REQUEUE: (frozenset({Status.CALLED}), Status.WAITING),
-    Action.START: (frozenset({Status.WAITING, Status.CALLED}), Status.IN_PROGRESS),
-    Action.FINISH: (frozenset({Status.IN_PROGRESS}), Status.DONE),
-    Action.REORIENT: (frozenset(ACTIVE_STATUSES), None),
-    Action.LEFT: (frozenset({Status.WAITING, Status.CALLED}), Status.LEFT),
-    Action.CANCEL: (frozenset(ACTIVE_STATUSES), Status.CANCELLED),
-}
-
-ACTION_LABELS = {
-    Action.CALL: gettext_lazy("appeler"),
-    Action.REQUEUE: gettext_lazy("remettre en attente"),
-    Action.START: gettext_lazy("recevoir"),
-    Action.FINISH: gettext_lazy("terminer"),
-    Action.REORIENT: gettext_lazy("réorienter"),
-    Action.LEFT: gettext_lazy("noter « parti sans être reçu »"),
-    Action.CANCEL: gettext_lazy("annuler"),
-}
-
-#: Only the desk cancels a check-in made by mistake.
-ACTION_ROLES: dict[str, tuple[str, ...]] = {
-    Action.CANCEL: CHECKIN_ROLES,
-}
+from .selectors import queue_order
 
 
 @dataclass(frozen=True)
@@ -207,14 +171,27 @@ def check_in(
         existing = Passage.objects.filter(client_token=client_token).first()
         if existing is None:
             raise
-        return _same_check_in(existing, mds)
+        return _same_check_in(existing, passage)
     return CheckIn(passage=passage, created=True)
 
 
-def _same_check_in(existing: Passage, mds: MDS) -> CheckIn:
-    if existing.mds_id != mds.pk:
+def _same_check_in(existing: Passage, passage: Passage) -> CheckIn:
+    """The first check-in of this form if the re-submission says the same; else refused."""
+    if existing.mds_id != passage.mds_id:
         raise ValidationError(_("Ce formulaire a déjà servi dans une autre MDS : recommencez."))
-    return CheckIn(passage=existing, created=False)
+    same = {name: getattr(passage, name) for name in _CHECK_IN_CONTENT}
+    return CheckIn(passage=refuse_if_changed(existing, same=same), created=False)
+
+
+#: What a check-in form says: the same token with other content is refused (mds.idempotency).
+_CHECK_IN_CONTENT = (
+    "motive_id",
+    "alias",
+    "has_appointment",
+    "appointment_with_id",
+    "priority",
+    "language_id",
+)
 
 
 @transaction.atomic
@@ -301,15 +278,6 @@ def _reorient(passage: Passage, *, target_role: str, partner: str, now: dt.datet
     passage.oriented_to = target_role
     passage.desk = ""
     return Status.WAITING
-
-
-def queue_order(qs: QuerySet[Passage]) -> QuerySet[Passage]:
-    """Priority first, then arrival."""
-    return qs.annotate(
-        priority_rank=Case(
-            When(priority="", then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    ).order_by("priority_rank", "arrived_at", "pk")
 
 
 @transaction.atomic

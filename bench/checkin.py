@@ -94,8 +94,8 @@ def prepare(passages: int, regenerate: bool) -> tuple[int, float | None]:
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from accueil.loaddata import GENERATOR_EMAIL
     from accueil.models import Passage
+    from bench.loaddata import GENERATOR_EMAIL
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
@@ -463,8 +463,8 @@ def run(args: argparse.Namespace, url: str, now: dt.datetime) -> None:
     django.setup()
     from django.db import connection
 
-    from accueil.loaddata import thousands
     from accueil.models import Passage
+    from bench.loaddata import thousands
 
     size, generation = prepare(args.passages, args.regenerate)
     total = Passage.objects.count()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -14,6 +16,26 @@ def parse_id(raw: str | None) -> int | None:
     ``str.isdigit()`` alone also accepts "²" or "٣", which ``int()`` refuses: ASCII only.
     """
     return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
+def add_service_error(
+    form: forms.BaseForm, error: ValidationError, *, fields: Mapping[str, str | None] | None = None
+) -> None:
+    """Put a service's refusal on ``form``: the one way every form shows a service error.
+
+    Each message goes next to its field: the service's key when the form has a field of that
+    name, or where ``fields`` maps it (``None``: top of the form); anything else, and errors
+    without a key, go to the top of the form.
+    """
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, errors in error.error_dict.items():
+        target = (fields or {}).get(key, key if key in form.fields else None)
+        for item in errors:
+            for message in item.messages:
+                form.add_error(target, message)
 
 
 class IdempotentForm(forms.Form):

@@ -47,6 +47,21 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
 
+class HealthzMiddleware:
+    """Answer ``/healthz`` before the session, user and MFA middlewares run: with the database
+    down they would fail on a session cookie and the probe would get the 500 page, not JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class RejectNulMiddleware:
     """A NUL character in the address or its parameters is never legitimate, and PostgreSQL
     refuses it in text: answer 400 with a French message instead of failing deeper (500).

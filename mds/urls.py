@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include(mds_patterns)),
     path("", include("accueil.urls")),
     path("", include("accompagnement.urls")),
-    path("", include("rgpd.urls")),
+    path("", include("rgpd.pages.urls")),
     path("", include("orientations.urls")),
     path("", include("pilotage.urls")),
     path(

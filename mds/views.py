@@ -19,6 +19,7 @@ from .permissions import (
     home_url_names,
     role_required,
 )
+from .resilient_cache import cache_state
 from .roles import Role
 
 
@@ -62,9 +63,12 @@ def admin_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    db = database_state()
-    broker = broker_state()
-    status = "ok" if db["ok"] and broker["ok"] else ("degraded" if db["ok"] else "down")
+    """JSON whatever happens: called by mds.middleware.HealthzMiddleware before any middleware
+    that reads the session or the user (the database may be the thing that is down)."""
+    parts = {"database": database_state(), "broker": broker_state(), "cache": cache_state()}
+    degraded = [name for name, state in parts.items() if not state["ok"]]
+    db_ok = parts["database"]["ok"]
+    status = "down" if not db_ok else ("degraded" if degraded else "ok")
     return JsonResponse(
-        {"status": status, "database": db, "broker": broker}, status=200 if db["ok"] else 503
+        {"status": status, "degraded": degraded, **parts}, status=200 if db_ok else 503
     )

@@ -10,11 +10,12 @@ class OrientationsConfig(AppConfig):
         # Reads of a referral are journaled through the rgpd journal like a person's file.
         from mds.home_pages import register_home_panel
         from rgpd.models import JournalAction
-        from rgpd.services import register_read_action
+        from rgpd.registry import register_read_action
 
         from .home import referral_panel
-        from .models import Referral
 
-        register_read_action(Referral, action=JournalAction.VIEW_REFERRAL, target_type="referral")
+        register_read_action(
+            "orientations.Referral", action=JournalAction.VIEW_REFERRAL, target_type="referral"
+        )
         # Home pages show the user's referral counts (mds learns of us by registration only).
         register_home_panel("orientations", referral_panel)

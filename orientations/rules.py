@@ -11,17 +11,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from mds.permissions import can_act_in, roles_of
 from mds.roles import Role
+from rgpd import journal
+from rgpd.models import JournalAction, JournalReason
 
 from .models import TARGET_ROLES, Referral, TargetKind
 
 if TYPE_CHECKING:
     from mds.models import User
+
+logger = logging.getLogger(__name__)
 
 VIEW = "view"
 ACT = "act"
@@ -68,8 +74,21 @@ def may(user: User | AnonymousUser | None, referral: Referral, action: str) -> b
 
 def refusal_reason(user: User | AnonymousUser | None, referral: Referral) -> str:
     """The journal's reason code for a refusal: another MDS, or not the recipient."""
-    from rgpd.models import JournalReason
-
     if not can_act_in(user, referral.mds_id):
         return JournalReason.REFUSED_OTHER_MDS
     return JournalReason.OTHER
+
+
+def journal_refusal(*, actor: User, referral: Referral) -> None:
+    """Journal that ``actor`` tried to reach a referral they may not, in its own transaction
+    (callers refuse before opening theirs, so the entry stays when they raise)."""
+    with transaction.atomic():
+        journal.record(
+            actor=actor,
+            action=JournalAction.REVEAL_REFUSED,
+            target_type="referral",
+            target_id=referral.pk,
+            reason=refusal_reason(actor, referral),
+            mds=referral.mds,
+        )
+    logger.info("Referral access refused: referral %s, user %s", referral.pk, actor.pk)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -173,8 +174,6 @@ def access_referral(user: User, pk: int, action: str = rules.VIEW) -> Referral |
     not being the recipient): that refusal is journaled. Views answer 404 in both cases, so an
     id reveals nothing.
     """
-    from .services import journal_refusal
-
     referral = (
         Referral.objects.select_related(*_LIST_RELATED, "decline_reason", "consent_witnessed_by")
         .prefetch_related("needs")
@@ -184,7 +183,7 @@ def access_referral(user: User, pk: int, action: str = rules.VIEW) -> Referral |
     if referral is None:
         return None
     if not rules.may(user, referral, action):
-        journal_refusal(actor=user, referral=referral)
+        rules.journal_refusal(actor=user, referral=referral)
         return None
     return referral
 
@@ -198,11 +197,15 @@ def history(referral: Referral) -> QuerySet[ReferralEvent]:
 # --------------------------------------------------------------------------------------------
 
 
+def session_access_days() -> int:
+    """Days after a referral closes during which its recipient still sees the person's sessions
+    (setting ``REFERRAL_SESSION_ACCESS_DAYS``)."""
+    return int(getattr(settings, "REFERRAL_SESSION_ACCESS_DAYS", 30))
+
+
 def referral_session_filter(user: User, *, now: dt.datetime | None = None) -> Q:
     """Sessions of the people referred to ``user`` and accepted by them, while the referral is
     open (accepted) and for ``REFERRAL_SESSION_ACCESS_DAYS`` after it closed."""
-    from .services import session_access_days
-
     now = now or timezone.now()
     since = now - dt.timedelta(days=session_access_days())
     usager_ids = (

@@ -9,12 +9,10 @@ and raised as :class:`ReferralRefused`, never half-done.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +23,10 @@ from accueil.models import Passage
 from mds.idempotency import create_once
 from mds.models import MDS, Membership, User
 from mds.permissions import can_act_in
-from rgpd import journal
-from rgpd.models import ConsentMethod, ConsentPurpose, ConsentText, JournalAction, PurposeCode
-from rgpd.services import VAULT_ROLE, live_consent, record_consent
+from rgpd.models import ConsentMethod, ConsentPurpose, ConsentText, PurposeCode
+from rgpd.rules import VAULT_ROLE
+from rgpd.selectors.consents import live_consent
+from rgpd.services.consents import record_consent
 
 from . import rules, workdays
 from .models import (
@@ -49,8 +48,6 @@ from .models import (
 )
 from .reference import RESTRICTED_REASON_CODE
 
-logger = logging.getLogger(__name__)
-
 
 class ReferralRefused(PermissionDenied):
     """An action on a referral refused to this user (journaled); the message is for them."""
@@ -66,24 +63,10 @@ class ReferralRefused(PermissionDenied):
 NOT_YOURS = "Cette orientation ne vous est pas adressée : vous ne pouvez pas y répondre."
 
 
-def journal_refusal(*, actor: User, referral: Referral) -> None:
-    """Journal that ``actor`` tried to reach a referral they may not (its own transaction)."""
-    with transaction.atomic():
-        journal.record(
-            actor=actor,
-            action=JournalAction.REVEAL_REFUSED,
-            target_type="referral",
-            target_id=referral.pk,
-            reason=rules.refusal_reason(actor, referral),
-            mds=referral.mds,
-        )
-    logger.info("Referral access refused: referral %s, user %s", referral.pk, actor.pk)
-
-
 def _require(actor: User, referral: Referral, action: str) -> None:
     """Refuse (and journal) before any transaction opens, so the refusal entry stays."""
     if not rules.may(actor, referral, action):
-        journal_refusal(actor=actor, referral=referral)
+        rules.journal_refusal(actor=actor, referral=referral)
         raise ReferralRefused(_(NOT_YOURS))
 
 
@@ -475,8 +458,3 @@ def select_reminders(*, now: dt.datetime | None = None) -> ReminderReport:
             ReferralEvent.objects.create(referral=referral, kind=EventKind.ESCALATED, at=now)
             report.escalated.append(referral.pk)
     return report
-
-
-def session_access_days() -> int:
-    """Days after a referral ends during which its recipient still sees the person's sessions."""
-    return int(getattr(settings, "REFERRAL_SESSION_ACCESS_DAYS", 30))

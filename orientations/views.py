@@ -21,7 +21,7 @@ from mds.models import MDS, User
 from mds.permissions import current_mds, role_required, scope
 from mds.roles import Role
 from rgpd.models import JournalReason
-from rgpd.services import journal_read
+from rgpd.selectors.reads import journal_read
 
 from . import directory, rules, selectors, services, sheet
 from .forms import (
@@ -271,7 +271,7 @@ def _act(
             else:
                 return redirect("orientations:detail", pk=pk)
     elif not rules.may(user, referral, action):
-        services.journal_refusal(actor=user, referral=referral)
+        rules.journal_refusal(actor=user, referral=referral)
         raise Http404
     return render(request, template, {"referral": referral, "form": form}, status=status)
 

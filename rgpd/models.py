@@ -191,6 +191,7 @@ class JournalAction(models.TextChoices):
     STORE_CREDENTIAL = "store_credential", _("Dépôt d'identifiants dans le coffre")
     REVEAL_CREDENTIAL = "reveal_credential", _("Affichage d'identifiants")
     REVEAL_REFUSED = "reveal_refused", _("Affichage ou téléchargement refusé")
+    ACCESS_REFUSED = "access_refused", _("Accès refusé à un élément du coffre")
     HAND_OVER_CREDENTIAL = "hand_over_credential", _("Remise des identifiants à la personne")
     STORE_DOCUMENT = "store_document", _("Dépôt d'un document dans le coffre")
     DOWNLOAD_DOCUMENT = "download_document", _("Téléchargement d'un document")
@@ -224,6 +225,7 @@ class JournalReason(models.TextChoices):
     REFUSED_EXPIRED = "refused_expired", _("Refus : secret expiré")
     REFUSED_NO_REAUTH = "refused_no_reauth", _("Refus : ré-authentification requise")
     REFUSED_OTHER_MDS = "refused_other_mds", _("Refus : autre MDS")
+    REFUSED_NO_ROLE = "refused_no_role", _("Refus : rôle sans accès au coffre")
     OTHER = "other", _("Autre motif")
 
 

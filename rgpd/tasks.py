@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import journal, services
+from . import journal
+from .services.purge import purge_expired_secrets as purge
 
 
 @shared_task(name="rgpd.purge_expired_secrets", acks_late=True)
 def purge_expired_secrets() -> dict[str, int]:
     """Crypto-shred expired secrets and those whose consent ended (idempotent)."""
-    report = services.purge_expired_secrets()
+    report = purge()
     return {"expired": report.expired, "without_consent": report.without_consent}
 
 

@@ -37,7 +37,7 @@ def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     request.getfixturevalue("transactional_db")
-    from mds.demo import seed_reference_data
+    from demo.seed import seed_reference_data
     from tests.rgpd.utils import clear_journal
 
     seed_reference_data()

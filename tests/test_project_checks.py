@@ -28,6 +28,7 @@ def test_deploy_checks_are_clean_with_production_settings() -> None:
         "DJANGO_SETTINGS_MODULE": "mds.settings.prod",
         "SECRET_KEY": "prod-like-" + "k3y!" * 16,
         "ALLOWED_HOSTS": "mds-connectee.departement13.fr",
+        "VAULT_KEYS": "test1:dGVzdC1rZXktMDEtZG8tbm90LXVzZS1pbi1wcm9kISE=",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/mds-check.sqlite3"),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mds.middleware.RejectNulMiddleware",
+    "mds.middleware.HealthzMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,16 +93,33 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that hangs (accepts, never answers) must not hold a gunicorn worker for its whole
+# 30 s timeout: give up connecting after DB_CONNECT_TIMEOUT s, and let PostgreSQL cancel any
+# statement longer than DB_STATEMENT_TIMEOUT s (below gunicorn's timeout, so the request ends
+# with a clean error page instead of a killed worker). 0 disables either.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT:
+        _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        _db_options["options"] = (
+            _db_options.get("options", "") + f" -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+        ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL: str = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # Rate limits, used TOTP codes: while Redis is unreachable they fall back to this process's
+    # memory (a warning is logged, /healthz says "degraded") so that login still works.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mds.resilient_cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mds"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -138,14 +156,22 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Do not email strangers who type an unknown address in "mot de passe oublié".
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# A whole MDS shares one public address (NAT) and arrives through the HTTPS proxy: a per-IP
+# count of *failures* would let five typos lock every agent out (re-authentication included).
+# So failures lock the account only (5 per 5 min), and the per-IP brake counts every login
+# POST of one real client address (see TRUSTED_PROXIES), sized well above an office's rush.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login": env.str("LOGIN_RATE_PER_IP", default="60/m/ip"),
+    "login_failed": "5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+# Client address behind the HTTPS proxy: X-Forwarded-For is read from the right, skipping the
+# addresses of these proxies (IPs or networks, e.g. "10.0.0.2,172.16.0.0/12"); empty = the
+# socket's address (direct exposure, no proxy trusted). See mds.adapters.client_ip.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS Connectée] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS Connectée"
@@ -167,7 +193,7 @@ USE_TZ = True
 
 # --- static files, vendored; served by WhiteNoise (compressed, cache-busted) ---
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -230,26 +256,44 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- vault keys (used by the RGPD vault): "kid:base64key,kid2:base64key", newest last ---
 VAULT_KEYS: str = env.str("VAULT_KEYS", default="")
-# How long the vault keeps things (CNIL: keep a person's identifiers only as long as needed).
-VAULT_CREDENTIAL_TTL_DAYS = env.int("VAULT_CREDENTIAL_TTL_DAYS", default=7)
-VAULT_CREDENTIAL_TTL_MAX_DAYS = env.int("VAULT_CREDENTIAL_TTL_MAX_DAYS", default=30)
-VAULT_DOCUMENT_TTL_HOURS = env.int("VAULT_DOCUMENT_TTL_HOURS", default=72)
-VAULT_DOCUMENT_TTL_MAX_HOURS = env.int("VAULT_DOCUMENT_TTL_MAX_HOURS", default=720)
 VAULT_DOCUMENT_MAX_BYTES = env.int("VAULT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# Audit journal kept 12 months (CNIL: 6 to 12 months for access logs), then rotated with a
-# checkpoint by rgpd.journal.rotate_journal (task rgpd.rotate_journal).
-JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=12)
+# How long things are kept: defaults, bounds and legal sources live in ONE table,
+# rgpd/retention.py (the processing register and docs/rgpd.md come from it). An environment
+# variable of the same name overrides a default; unset, the setting stays absent here and the
+# table's default applies (rgpd.retention.value). The journal is rotated with a checkpoint by
+# rgpd.journal.rotate_journal (task rgpd.rotate_journal).
+RETENTION_SETTINGS = (
+    "VAULT_CREDENTIAL_TTL_DAYS",
+    "VAULT_CREDENTIAL_TTL_MAX_DAYS",
+    "VAULT_DOCUMENT_TTL_HOURS",
+    "VAULT_DOCUMENT_TTL_MAX_HOURS",
+    "JOURNAL_RETENTION_MONTHS",
+)
+globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in env.ENVIRON})
+
+# Error reports (debug page, logs, mails) hide every POST field that carries a password, a TOTP
+# code or a secret, whatever the view and wherever it failed (rate limit included).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mds.errors.SensitiveFieldsFilter"
 
 # Orientations: days after a referral closes during which its recipient still sees the person's
 # mediation sessions (docs/orientations.md).
 REFERRAL_SESSION_ACCESS_DAYS = env.int("REFERRAL_SESSION_ACCESS_DAYS", default=30)
 
 # --- logging: to stdout, never request bodies ---
+# While the database is down, each failing request logs one line, not an ~8 kB traceback (the
+# first failure of an outage keeps its traceback): mds.logs.DatabaseOutageFilter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "mds.logs.DatabaseOutageFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["database_outage"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

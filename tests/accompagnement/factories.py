@@ -22,7 +22,7 @@ from accompagnement.models import (
     SocialRight,
     Usager,
 )
-from accompagnement.services import DemarcheInput
+from accompagnement.services.common import DemarcheInput
 from mds.roles import Role
 from tests.factories import MDSFactory, UserFactory
 

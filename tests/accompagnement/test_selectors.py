@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from accompagnement import selectors, services
+from accompagnement import selectors
 from accompagnement.models import KindOfHelp, ModeOfHelp, Organisme, Outcome
+from accompagnement.services.sessions import close_follow_up, log_session
 from mds.models import MDS, User
 from mds.roles import Role
 from tests.accompagnement.factories import (
@@ -91,7 +92,7 @@ def test_follow_ups_due_lists_reached_dates_and_files_to_continue(
         next_appointment=today + dt.timedelta(days=1),
     )
     closed = MediationSessionFactory(mds=mds_a, mediator=mediator, date=past, outcome=missing)
-    services.close_follow_up(session=closed, user=mediator)
+    close_follow_up(session=closed, user=mediator)
     MediationSessionFactory(mds=mds_a, mediator=mediator, date=past)
     MediationSessionFactory(
         mds=mds_a,
@@ -145,8 +146,8 @@ def test_last_choices_are_the_mediators_recent_distinct_pairs(mediator: User, md
         demarche("demarche_en_ligne", organisme="caf"),
         demarche("demarche_en_ligne", organisme="impots"),
     ):
-        services.log_session(mediator=mediator, mds=mds_a, **session_kwargs(demarches=[item]))
-    services.log_session(
+        log_session(mediator=mediator, mds=mds_a, **session_kwargs(demarches=[item]))
+    log_session(
         mediator=make_member(Role.MEDIATEUR, mds_a),
         mds=mds_a,
         **session_kwargs(demarches=[demarche("impression", organisme="msa")]),

@@ -14,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accompagnement import services
 from accompagnement.models import (
     KindOfHelp,
     MediationSession,
@@ -24,6 +23,8 @@ from accompagnement.models import (
     RelatedRightCheck,
     SocialRight,
 )
+from accompagnement.services.ateliers import record_atelier
+from accompagnement.services.sessions import log_session
 from accueil.models import Passage, Status
 from mds.models import MDS, User
 from mds.roles import Role
@@ -102,7 +103,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_lost(
 def test_free_text_is_escaped_on_the_person_page(mds_a: MDS) -> None:
     mediator = make_member(Role.MEDIATEUR, mds_a)
     usager = UsagerFactory(mds=mds_a, display_name="<b>Ali</b>")
-    services.log_session(
+    log_session(
         mediator=mediator,
         mds=mds_a,
         **session_kwargs(usager=usager, age_band="", file_number="<script>alert(1)</script>"),
@@ -150,7 +151,7 @@ def test_session_form_uses_a_constant_number_of_queries(mds_a: MDS) -> None:
     mediator = make_member(Role.MEDIATEUR, mds_a)
     client = _client(mediator)
     # one session first, so that the shortcuts are there in both measures
-    services.log_session(mediator=mediator, mds=mds_a, **session_kwargs())
+    log_session(mediator=mediator, mds=mds_a, **session_kwargs())
     client.get(URL)
 
     def count() -> int:
@@ -160,7 +161,7 @@ def test_session_form_uses_a_constant_number_of_queries(mds_a: MDS) -> None:
 
     before = count()
     for _ in range(15):
-        services.log_session(mediator=mediator, mds=mds_a, **session_kwargs())
+        log_session(mediator=mediator, mds=mds_a, **session_kwargs())
         UsagerFactory(mds=mds_a)
     assert count() == before
 
@@ -170,7 +171,7 @@ def test_person_page_uses_a_constant_number_of_queries(mds_a: MDS) -> None:
     usager = UsagerFactory(mds=mds_a)
     client = _client(mediator)
     url = reverse("accompagnement:usager", args=[usager.pk])
-    services.log_session(mediator=mediator, mds=mds_a, **session_kwargs(usager=usager))
+    log_session(mediator=mediator, mds=mds_a, **session_kwargs(usager=usager))
     client.get(url)
 
     def count() -> int:
@@ -180,7 +181,7 @@ def test_person_page_uses_a_constant_number_of_queries(mds_a: MDS) -> None:
 
     before = count()
     for _ in range(10):
-        services.log_session(mediator=mediator, mds=mds_a, **session_kwargs(usager=usager))
+        log_session(mediator=mediator, mds=mds_a, **session_kwargs(usager=usager))
     assert count() == before
 
 
@@ -240,7 +241,7 @@ def test_mediation_list_pages_use_a_constant_number_of_queries(mds_a: MDS, url_n
 
     def grow() -> None:
         usager = UsagerFactory(mds=mds_a)
-        services.log_session(
+        log_session(
             mediator=mediator,
             mds=mds_a,
             **session_kwargs(
@@ -250,7 +251,7 @@ def test_mediation_list_pages_use_a_constant_number_of_queries(mds_a: MDS, url_n
                 next_appointment=dt.date.today(),
             ),
         )
-        services.record_atelier(
+        record_atelier(
             animator=mediator,
             mds=mds_a,
             idempotency_key=uuid.uuid4(),
@@ -273,3 +274,22 @@ def test_mediation_list_pages_use_a_constant_number_of_queries(mds_a: MDS, url_n
     for _ in range(8):
         grow()
     assert count() == before
+
+
+def test_only_the_sessions_mediator_closes_its_follow_up(mds_a: MDS) -> None:
+    author = make_member(Role.MEDIATEUR, mds_a)
+    session = log_session(
+        mediator=author,
+        mds=mds_a,
+        **session_kwargs(outcome=ref(Outcome, "a_poursuivre"), next_appointment=dt.date.today()),
+    )
+    url = reverse("accompagnement:follow_up_close", args=[session.pk])
+    colleague = _client(make_member(Role.MEDIATEUR, mds_a))
+    assert colleague.post(url).status_code == 404
+    session.refresh_from_db()
+    assert not session.follow_up_done
+    response = _client(author).post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accompagnement:mediateur_home")
+    session.refresh_from_db()
+    assert session.follow_up_done

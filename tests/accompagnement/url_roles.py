@@ -7,7 +7,7 @@ from typing import Any
 from mds.models import MDS
 from tests.url_table import Page, R
 
-MEDIATOR = frozenset({R.MEDIATEUR})
+MEDIATEUR = frozenset({R.MEDIATEUR})
 
 
 def _usager(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -19,28 +19,30 @@ def _session(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("accompagnement:mediateur_home", MEDIATOR),
-    Page("accompagnement:session_new", MEDIATOR),
-    # closing a follow-up is only for the session's own mediator: 404 for other mediators
+    Page("accompagnement:mediateur_home", MEDIATEUR),
+    Page("accompagnement:session_new", MEDIATEUR),
+    # Closing a follow-up is only for the session's own mediator. The table's mediator is a new
+    # user, never the session's author: the row proves the role reaches the view (404, not 403);
+    # the author's 302 is test_views.test_only_the_sessions_mediator_closes_its_follow_up.
     Page(
         "accompagnement:follow_up_close",
-        MEDIATOR,
+        MEDIATEUR,
         method="post",
         kwargs=_session,
-        ok_status=(302, 404),
+        ok_status=(404,),
     ),
     Page(
         "accompagnement:right_checked",
-        MEDIATOR,
+        MEDIATEUR,
         method="post",
         kwargs=lambda ctx: {"pk": ctx["right_check"].pk},
         ok_status=(302,),
     ),
-    Page("accompagnement:usagers", MEDIATOR),
-    Page("accompagnement:usager_new", MEDIATOR),
-    Page("accompagnement:usager", MEDIATOR, kwargs=_usager),
-    Page("accompagnement:ateliers", MEDIATOR),
-    Page("accompagnement:atelier_new", MEDIATOR),
+    Page("accompagnement:usagers", MEDIATEUR),
+    Page("accompagnement:usager_new", MEDIATEUR),
+    Page("accompagnement:usager", MEDIATEUR, kwargs=_usager),
+    Page("accompagnement:ateliers", MEDIATEUR),
+    Page("accompagnement:atelier_new", MEDIATEUR),
     Page("accompagnement:social_home", frozenset({R.TRAVAILLEUR_SOCIAL})),
 )
 

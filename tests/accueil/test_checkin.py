@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accueil import services
 from accueil.models import Passage, Status
+from mds.idempotency import REUSED_FORM
 from mds.models import MDS, OpeningPeriod, User
 from mds.roles import Role
 from tests.accueil.factories import motive
@@ -250,3 +251,25 @@ def test_an_appointment_with_a_colleague_reaches_their_desk_list(
     )
     assert refused.status_code == 400
     assert "ne travaille pas dans cette MDS" in unescape(refused.content.decode())
+
+
+def test_a_check_in_form_resubmitted_with_other_content_is_refused(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    """Back, another motive, submit: refused in French (400), not the old ticket as if saved."""
+    client = _agent_client(member, mds_a)
+    token = str(uuid.uuid4())
+    first = client.post(
+        reverse("accueil:checkin"),
+        {"client_token": token, "motive": "information", "mds": mds_a.pk},
+    )
+    assert first.status_code == 302
+    passage = Passage.objects.get()
+    edited = client.post(
+        reverse("accueil:checkin"), {"client_token": token, "motive": "depot", "mds": mds_a.pk}
+    )
+    assert edited.status_code == 400
+    assert REUSED_FORM in unescape(edited.content.decode())
+    assert Passage.objects.count() == 1
+    passage.refresh_from_db()
+    assert passage.motive.code == "information"

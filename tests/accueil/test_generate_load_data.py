@@ -8,13 +8,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from accueil import services
-from accueil.loaddata import GENERATOR_EMAIL, Options, generate
 from accueil.models import DailyTicketCounter, Passage, PassageEvent, Status
+from bench.loaddata import DEFAULT_OPENING, GENERATOR_EMAIL, Options, generate
 from mds.models import MDS, User
 from mds.roles import Role
 from tests.accueil.factories import motive
@@ -59,7 +60,8 @@ def test_tiny_history_is_consistent_and_peaks_at_morning_opening() -> None:
     passages = generated()
     sites = MDS.objects.filter(code__in=["malpasse", "marignane"])
     assert sites.count() == 2
-    assert all(site.opening_periods.count() == 10 for site in sites)
+    opening_slots = 5 * len(DEFAULT_OPENING)  # Monday to Friday
+    assert all(site.opening_periods.count() == opening_slots for site in sites)
     # 10 open days (or 9 with a public holiday) x 2 MDS x ~5
     assert 60 <= len(passages) <= 140
     assert_consistent(passages)
@@ -118,3 +120,14 @@ def test_with_events_writes_each_status_change(use_copy: bool) -> None:
     first = PassageEvent.objects.filter(passage=passages[0]).order_by("at").first()
     assert first is not None and first.to_status == Status.WAITING
     assert first.at == passages[0].arrived_at
+
+
+def test_french_public_holidays_are_closed_days() -> None:
+    """May 2025: 1st, 8th and 29th (Ascension) are public holidays in France; nobody comes."""
+    with time_machine.travel(dt.datetime(2025, 6, 2, 12, tzinfo=dt.UTC), tick=False):
+        call_command("generate_load_data", "--mds", "1", "--days", "40", "--per-day", "3")
+    days = {p.day for p in generated()}
+    assert days, "some open days were generated"
+    closed = {dt.date(2025, 5, 1), dt.date(2025, 5, 8), dt.date(2025, 5, 29)}
+    assert not days & closed
+    assert dt.date(2025, 5, 2) in days or dt.date(2025, 5, 5) in days

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -17,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil import selectors, services
-from accueil.models import Passage, Priority, Status
+from accueil.models import Passage, Priority, Status, allowed_actions
 from accueil.services import Action
 from mds.models import MDS, User
 from mds.roles import Role
@@ -383,10 +386,87 @@ def test_actions_in_refreshed_rows_lead_back_to_the_page_not_the_fragment(
     _arrive(mds_a, agent)
     rows = Client()
     rows.force_login(agent)
-    assert (
-        'name="next" value="/accueil/"' in rows.get(reverse("accueil:queue_rows")).content.decode()
-    )
+    # the rows' buttons submit the page's form, whose "next" is the page (not the fragment)
+    assert 'form="queue-actions"' in rows.get(reverse("accueil:queue_rows")).content.decode()
+    assert 'name="next" value="/accueil/"' in rows.get(reverse("accueil:home")).content.decode()
     desk = Client()
     desk.force_login(mediator)
     html = desk.get(reverse("accueil:queue_rows"), {"pour": Role.MEDIATEUR}).content.decode()
-    assert 'name="next" value="/file/"' in html
+    assert 'form="queue-actions"' in html
+    assert 'name="next" value="/file/"' in desk.get(reverse("accueil:desk")).content.decode()
+
+
+#: The one-tap buttons of a queue row, by status (what the agents see today).
+ROW_BUTTONS = {
+    Status.WAITING: ["call", "start", "left"],
+    Status.CALLED: ["start", "requeue", "left"],
+    Status.IN_PROGRESS: ["finish"],
+}
+
+
+@pytest.mark.parametrize("status", list(ROW_BUTTONS))
+def test_queue_row_buttons_come_from_the_state_machine_and_each_is_accepted(
+    member: Callable[..., User], mds_a: MDS, status: str
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    _bring_to(passage, status, agent)
+    client = Client()
+    client.force_login(agent)
+    html = client.get(reverse("accueil:queue_rows")).content.decode()
+    shown = re.findall(r'name="action" value="(\w+)"', html)
+    assert shown == ROW_BUTTONS[status]
+    passage.refresh_from_db()
+    assert set(shown) <= set(allowed_actions(passage))
+    for action in shown:  # every button shown is one the service accepts
+        fresh = _arrive(mds_a, agent)
+        _bring_to(fresh, status, agent)
+        result = services.transition(
+            passage_id=fresh.pk, actor=agent, action=action, desk="Bureau 1"
+        )
+        assert result.status != status
+
+
+@pytest.mark.parametrize(
+    ("status", "buttons"),
+    [(Status.CALLED, ["start", "call", "requeue"]), (Status.IN_PROGRESS, ["finish"])],
+)
+def test_desk_buttons_come_from_the_state_machine(
+    member: Callable[..., User], mds_a: MDS, status: str, buttons: list[str]
+) -> None:
+    mediator = member(Role.MEDIATEUR, mds_a)
+    passage = _arrive(mds_a, member(Role.ACCUEIL, mds_a))
+    _bring_to(passage, status, mediator)
+    client = Client()
+    client.force_login(mediator)
+    html = client.get(reverse("accueil:desk")).content.decode()
+    current = html.split("card-body", 1)[1].split("</form>", 1)[0]
+    assert re.findall(r'name="action" value="(\w+)"', current) == buttons
+    passage.refresh_from_db()
+    assert set(buttons) <= set(allowed_actions(passage))
+
+
+@pytest.mark.parametrize("status", [Status.WAITING, Status.IN_PROGRESS, Status.DONE])
+def test_passage_page_offers_reorient_and_cancel_only_when_allowed(
+    member: Callable[..., User], mds_a: MDS, status: str
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    _bring_to(passage, status, agent)
+    client = Client()
+    client.force_login(agent)
+    html = client.get(reverse("accueil:passage", args=[passage.pk])).content.decode()
+    offered = set(re.findall(r'name="action" value="(\w+)"', html))
+    passage.refresh_from_db()
+    assert offered == {"reorient", "cancel"} & set(allowed_actions(passage))
+    assert bool(offered) == (status != Status.DONE)
+
+
+def test_the_accueil_templates_do_not_re_encode_the_transitions() -> None:
+    folder = Path(settings.BASE_DIR) / "templates/accueil"
+    for name in ("_queue_rows.html", "desk.html", "passage.html"):
+        source = (folder / name).read_text()
+        assert 'status == "called"' not in source and 'status == "waiting"' not in source, name
+        assert "is_active" not in source, name
+    assert "row_buttons" in (folder / "_queue_rows.html").read_text()
+    assert "desk_buttons" in (folder / "desk.html").read_text()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accueil.models import Passage, Status
-from mds.demo import seed
+from demo.seed import seed
 from tests.e2e.conftest import FIGURES, assert_accessible, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

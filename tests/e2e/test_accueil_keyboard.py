@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accueil.models import Passage
-from mds.demo import seed
+from demo.seed import seed
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
-from mds.demo import ACCOUNTS, seed
+from demo.seed import ACCOUNTS, seed
 from mds.models import User
 from mds.permissions import HOME_BY_ROLE
 from mds.roles import MFA_REQUIRED_ROLES

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accompagnement.models import Atelier, MediationSession
 from accueil.models import Status
-from mds.demo import seed
+from demo.seed import seed
 from tests.e2e.conftest import FIGURES, assert_accessible, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

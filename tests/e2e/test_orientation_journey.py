@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from mds.demo import seed
+from demo.seed import seed
 from orientations import directory
 from orientations.models import Referral, State
 from tests.e2e.conftest import ARTIFACTS, assert_accessible, log_in

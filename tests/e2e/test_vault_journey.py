@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accompagnement.models import Usager
-from mds.demo import seed
+from demo.seed import seed
 from mds.models import Membership, User
+from rgpd.demo import seed_consent_purposes
 from rgpd.models import ScannedDocument, Secret, TemporaryCredential
-from rgpd.services import seed_consent_purposes
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.rgpd.factories import PNG_BYTES
 from tests.rgpd.utils import clear_journal

@@ -38,6 +38,6 @@ def journal_db(transactional_db: None) -> Iterator[None]:
 @pytest.fixture
 def consent_purposes(db: None) -> None:
     """Purposes and texts (a transactional test elsewhere may have flushed the seeded rows)."""
-    from rgpd.services import seed_consent_purposes
+    from rgpd.demo import seed_consent_purposes
 
     seed_consent_purposes()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accompagnement.models import Usager
 from mds.models import User
+from rgpd.demo import seed_consent_purposes
 from rgpd.models import (
     Consent,
     ConsentMethod,
@@ -22,7 +23,6 @@ from rgpd.models import (
     SecretKind,
     TemporaryCredential,
 )
-from rgpd.services import seed_consent_purposes
 from tests.factories import MDSFactory, UserFactory
 
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accompagnement import services
 from accompagnement.models import ModeOfHelp
-from mds.demo import seed_reference_data
+from accompagnement.services.sessions import log_session
+from demo.seed import seed_reference_data
 from mds.models import MDS
 from mds.roles import Role
 from rgpd.models import PurposeCode
@@ -35,7 +35,7 @@ def test_faire_pour_for_a_named_person_without_a_consent_record_is_refused(mds_a
     mediator = make_member(Role.MEDIATEUR, mds_a)
     usager = UsagerFactory(mds=mds_a)
     with pytest.raises(ValidationError) as excinfo:
-        services.log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
+        log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
     assert "coffre" in str(excinfo.value)
 
 
@@ -49,7 +49,7 @@ def test_faire_pour_with_a_withdrawn_consent_is_refused_and_a_live_one_accepted(
     consent.withdrawn_at = timezone.now() - dt.timedelta(minutes=1)
     consent.save()
     with pytest.raises(ValidationError):
-        services.log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
+        log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
     make_consent(usager, PurposeCode.FAIRE_POUR)
-    plan = services.log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
+    plan = log_session(mediator=mediator, mds=mds_a, **_kwargs(usager.pk))  # type: ignore[arg-type]
     assert plan.usager == usager

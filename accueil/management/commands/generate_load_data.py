@@ -1,5 +1,5 @@
 """``python manage.py generate_load_data``: department-scale accueil history (see
-``accueil.loaddata``). Default: 22 MDS, 5 years, ~110 passages per MDS and open day (~3 M)."""
+``bench/loaddata.py``). Default: 22 MDS, 5 years, ~110 passages per MDS and open day (~3 M)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accueil.loaddata import GENERATOR_EMAIL, SITES, Options, generate, thousands
+from bench.loaddata import GENERATOR_EMAIL, SITES, Options, generate, thousands
 
 
 class Command(BaseCommand):

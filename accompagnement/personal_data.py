@@ -1,0 +1,97 @@
+"""The personal data this app keeps, declared to rgpd's register in ``AppConfig.ready()``."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from mds.roles import Role
+from rgpd.personal_data import (
+    MEDIATION,
+    PUBLIC_INTEREST,
+    Category,
+    Erase,
+)
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        key="usager",
+        position=10,
+        label="Profil de la personne accompagnée",
+        model="accompagnement.Usager",
+        fields=(
+            "id",
+            "mds__name",
+            "display_name",
+            "birth_year",
+            "age_band",
+            "gender",
+            "equipment",
+            "internet_at_home",
+            "languages",
+            "notes",
+            "created_at",
+        ),
+        purpose="Retrouver la personne d'un accompagnement à l'autre ; statistiques anonymes.",
+        legal_basis=PUBLIC_INTEREST,
+        retention_key="person",
+        access=(Role.MEDIATEUR, Role.TRAVAILLEUR_SOCIAL, Role.DPO),
+        erase=Erase.UPDATE,
+        person=lambda usager: Q(pk=usager.pk),
+        replace={"display_name": "", "birth_year": None, "languages": "", "notes": ""},
+        note="La tranche d'âge, le genre et l'équipement restent, sans identité (statistiques).",
+    ),
+    Category(
+        key="sessions",
+        position=20,
+        label="Accompagnements individuels",
+        model="accompagnement.MediationSession",
+        fields=(
+            "id",
+            "date",
+            "duration_minutes",
+            "mediator__email",
+            "origin__label",
+            "outcome__label",
+            "file_number",
+            "faire_pour_reason",
+            "consent_recorded",
+            "next_appointment",
+        ),
+        purpose="Suivre les démarches faites avec la personne ; bilan d'activité.",
+        legal_basis=PUBLIC_INTEREST,
+        retention_key="person",
+        access=(*MEDIATION, Role.DIRECTION),
+        erase=Erase.UPDATE,
+        person=lambda usager: Q(usager=usager),
+        replace={"file_number": "", "faire_pour_reason": ""},
+    ),
+    Category(
+        key="demarches",
+        position=30,
+        label="Démarches des accompagnements",
+        model="accompagnement.Demarche",
+        fields=("id", "session_id", "organisme__label", "kind_of_help__label", "mode_of_help"),
+        purpose="Savoir quelles démarches ont été faites et comment (faire avec, faire pour).",
+        legal_basis=PUBLIC_INTEREST,
+        retention_key=None,
+        retention_note="Comme l'accompagnement.",
+        access=(*MEDIATION, Role.DIRECTION),
+        erase=Erase.KEEP,
+        person=lambda usager: Q(session__usager=usager),
+        note="Aucun texte libre : ne désigne plus personne une fois le profil anonymisé.",
+    ),
+    Category(
+        key="ateliers",
+        position=40,
+        label="Participation nominative aux ateliers",
+        model="accompagnement.Atelier_participants",
+        fields=("atelier_id", "atelier__date", "atelier__theme"),
+        purpose="Suivre la participation d'une personne aux ateliers collectifs.",
+        legal_basis=PUBLIC_INTEREST,
+        retention_key="person",
+        retention_note="les effectifs anonymes de l'atelier restent",
+        access=MEDIATION,
+        erase=Erase.DELETE,
+        person=lambda usager: Q(usager=usager),
+    ),
+)
