@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accompagnement.models import MediationSession
-from mds.permissions import access_for
+from mds.permissions import access_for, has_role
 from mds.roles import Role
 
 from . import rules
@@ -214,6 +214,13 @@ def referral_session_filter(user: User, *, now: dt.datetime | None = None) -> Q:
         .values("usager_id")
     )
     return Q(usager_id__in=usager_ids)
+
+
+def sessions_visibility(user: User | AnonymousUser | None) -> Q | None:
+    """Provider registered into ``accompagnement.selectors.sessions_visible_to``."""
+    if user is None or not user.is_authenticated or not has_role(user, Role.TRAVAILLEUR_SOCIAL):
+        return None
+    return referral_session_filter(user)
 
 
 def sessions_through_referrals(

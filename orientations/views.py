@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import MediationSession, Usager
+from accompagnement.selectors import sessions_visible_to
 from accueil.models import Passage
 from mds.forms import parse_id
 from mds.models import MDS, User
@@ -220,7 +221,7 @@ def _person_sessions(user: User, referral: Referral) -> list[MediationSession]:
     ):
         return []
     sessions = list(
-        selectors.sessions_through_referrals(user)
+        sessions_visible_to(user)
         .filter(usager_id=referral.usager_id)
         .select_related("outcome")
         .prefetch_related("demarches__organisme", "demarches__kind_of_help")

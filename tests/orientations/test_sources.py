@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client, RequestFactory
 
 from accompagnement.models import Usager
+from accompagnement.selectors import sessions_visible_to
 from mds.models import MDS, User
 from mds.roles import Role
 from orientations import selectors, services
@@ -100,7 +101,8 @@ def test_sessions_open_with_an_accepted_referral_and_close_after_the_delay(
         mds=mds_a, usager=Usager.objects.create(mds=mds_a, display_name="X"), mediator=mediator
     )
     referral = send(usager=usager, pseudonym="", target_role="", recipient=social)
-    seen = lambda user: list(selectors.sessions_through_referrals(user))  # noqa: E731
+    # the sessions-visibility selector of accompagnement, with orientations' registered branch
+    seen = lambda user: list(sessions_visible_to(user))  # noqa: E731
     assert seen(social) == []  # sent, not accepted
     referral = services.accept_referral(
         actor=social, referral=referral, appointment_at=APPOINTMENT, appointment_place="B3"
