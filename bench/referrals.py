@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for label, path, email in (
         ("Référence : page statique avec le gabarit commun", "/accessibilite/", social),
-        ("Boîte de réception (travailleur social)", "/orientations/recues/", social),
+        ("Boîte de réception (travailleur social)", "/orientations/", social),
         ("Orientations envoyées (médiateur)", "/orientations/envoyees/", mediator),
     ):
         times, queries = measure(path, email, args.requests)

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "orientations"
 urlpatterns = [
-    path("orientations/recues/", views.inbox, name="inbox"),
+    path("orientations/", views.inbox, name="inbox"),
     path("orientations/envoyees/", views.sent, name="sent"),
     path("orientations/mds/", views.overview, name="overview"),
     path("orientations/nouvelle/", views.referral_new, name="new"),

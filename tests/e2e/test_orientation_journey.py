@@ -60,7 +60,7 @@ def test_refer_accept_close_and_print_the_sheet(
     # 2. The social worker finds it in the inbox, opens it, accepts with an appointment.
     social = browser.new_context(base_url=str(live_server), locale="fr-FR").new_page()
     log_in(social, "social@malpasse.demo.fr", PASSWORD)
-    social.goto("/orientations/recues/")
+    social.goto("/orientations/")
     expect(social.locator("#compteurs")).to_contain_text("1 à prendre")
     row = social.locator(".referral-row")
     expect(row).to_contain_text("Fatou")

@@ -141,7 +141,7 @@ def test_restricted_note_never_in_lists_and_counted_for_the_direction(
         note="NOTE-SECRETE",
     )
     for user, url in (
-        (social, "/orientations/recues/"),
+        (social, "/orientations/"),
         (mediator, "/orientations/envoyees/"),
         (direction, "/orientations/mds/"),
     ):

@@ -141,3 +141,43 @@ def test_the_recipient_reads_the_persons_sessions_on_the_referral_page_journaled
         ).count()
         == 1
     )
+
+
+def test_save_and_orient_from_the_session_form(mediator: User, mds_a: MDS) -> None:
+    from accompagnement.models import MediationSession
+    from tests.accompagnement.test_forms_and_admin import _post
+
+    usager = Usager.objects.create(mds=mds_a, display_name="Samira")
+    client = login(mediator)
+    page = client.get(f"/mediation/accompagnement/?usager={usager.pk}").content.decode()
+    assert "Enregistrer et orienter" in page
+    data = _post(date="2026-05-06", usager=str(usager.pk), next="/orientations/nouvelle/")
+    response = client.post("/mediation/accompagnement/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    session = MediationSession.objects.get()
+    assert response["Location"] == (
+        f"/orientations/nouvelle/?origin_session={session.pk}&usager={usager.pk}"
+    )
+    assert "Orienter Samira" in client.get(response["Location"]).content.decode()
+    # an outside address is never followed
+    data = _post(date="2026-05-06", usager=str(usager.pk), next="https://evil.example/")
+    response = client.post("/mediation/accompagnement/", data)
+    assert response["Location"] == f"/mediation/usagers/{usager.pk}/"
+
+
+def test_orient_links_on_the_person_page_the_passage_page_and_the_home_panel(
+    mediator: User, mds_a: MDS
+) -> None:
+    usager = Usager.objects.create(mds=mds_a, display_name="Samira")
+    client = login(mediator)
+    person = client.get(f"/mediation/usagers/{usager.pk}/").content.decode()
+    assert f"/orientations/nouvelle/?usager={usager.pk}" in person
+    home = client.get("/mediation/").content.decode()
+    assert "orientations-panel" in home and "Mes orientations envoyées" in home
+
+
+def test_the_social_workers_home_is_the_inbox(social: User) -> None:
+    response = login(social).get("/")
+    assert response["Location"] == "/orientations/"
+    body = login(social).get("/orientations/").content.decode()
+    assert "Orientations reçues" in body and "Bientôt" not in body
