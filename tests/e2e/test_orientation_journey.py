@@ -34,7 +34,9 @@ def test_refer_accept_close_and_print_the_sheet(
 
     # 1. The mediator refers Fatou, who cannot read, to the social workers, with her consent.
     log_in(page, "mediateur@malpasse.demo.fr", PASSWORD)
-    page.goto("/orientations/nouvelle/")
+    expect(page.locator(".orientations-panel")).to_contain_text("aucune en cours")
+    assert_accessible(page)
+    page.get_by_role("link", name="Orienter une personne").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Orienter une personne")
     expect(page.locator("#secret-pro")).to_contain_text("Secret professionnel")
     assert_accessible(page)
@@ -81,8 +83,10 @@ def test_refer_accept_close_and_print_the_sheet(
     expect(social.locator("#rendez-vous")).to_contain_text("bureau 3")
     assert_accessible(social)
 
-    # 3. The mediator sees it accepted.
-    page.goto("/orientations/envoyees/")
+    # 3. The mediator sees it accepted, from the home page's panel.
+    page.goto("/mediation/")
+    expect(page.locator(".orientations-panel")).to_contain_text("acceptée 1")
+    page.get_by_role("link", name="Mes orientations envoyées").click()
     expect(page.locator(".referral-row")).to_contain_text("Acceptée")
     assert_accessible(page)
 

@@ -181,3 +181,22 @@ def test_the_social_workers_home_is_the_inbox(social: User) -> None:
     assert response["Location"] == "/orientations/"
     body = login(social).get("/orientations/").content.decode()
     assert "Orientations reçues" in body and "Bientôt" not in body
+
+
+def test_orient_from_the_passage_page(mds_a: MDS) -> None:
+    import uuid
+
+    from accueil.models import Motive
+    from accueil.services import check_in
+    from tests.factories import make_member
+
+    desk = make_member(Role.ACCUEIL, mds_a)
+    passage = check_in(
+        agent=desk,
+        mds=mds_a,
+        motive=Motive.objects.first(),  # type: ignore[arg-type]
+        client_token=uuid.uuid4(),
+        alias="Karim",
+    ).passage
+    page = login(desk).get(f"/accueil/passage/{passage.pk}/").content.decode()
+    assert f"/orientations/nouvelle/?origin_passage={passage.pk}" in page
