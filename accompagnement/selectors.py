@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
 #: - direction de MDS: their MDS, for aggregates (pilotage shows per-agent figures to that agent
 #:   only: that rule belongs to the pilotage views);
 #: - direction départementale: every MDS, for aggregates;
-#: - accueil, secrétariat, travailleur social: none (a social worker will see a person's
-#:   sessions through a referral addressed to them — referral issue); admin and DPO go through
-#:   the admin and the rgpd app.
+#: - travailleur social: a person's sessions through a referral of that person they accepted
+#:   (registered by orientations, see ``register_session_visibility``);
+#: - accueil, secrétariat: none; admin and DPO go through the admin and the rgpd pages.
 SESSION_READER_ROLES: tuple[str, ...] = (
     Role.MEDIATEUR,
     Role.DIRECTION,
@@ -45,12 +46,27 @@ SESSION_READER_ROLES: tuple[str, ...] = (
 )
 
 
+#: Extra ways to see sessions, registered by upper apps in ``AppConfig.ready()`` (this app never
+#: imports them): orientations opens a person's sessions to the social worker who accepted a
+#: referral of that person. A provider returns a filter, or ``None`` when it grants nothing.
+SessionVisibility = Callable[["User | AnonymousUser | None"], "Q | None"]
+_SESSION_VISIBILITY: dict[str, SessionVisibility] = {}
+
+
+def register_session_visibility(name: str, provider: SessionVisibility) -> None:
+    _SESSION_VISIBILITY[name] = provider
+
+
 def sessions_visible_to(user: User | AnonymousUser | None) -> QuerySet[MediationSession]:
-    return scope(
-        MediationSession.objects.select_related("mediator", "origin", "outcome", "usager", "mds"),
-        user,
-        *SESSION_READER_ROLES,
+    sessions = MediationSession.objects.select_related(
+        "mediator", "origin", "outcome", "usager", "mds"
     )
+    visible = scope(sessions, user, *SESSION_READER_ROLES)
+    for provider in _SESSION_VISIBILITY.values():
+        extra = provider(user)
+        if extra is not None:
+            visible = visible | sessions.filter(extra)
+    return visible
 
 
 def usagers_visible_to(user: User | AnonymousUser | None) -> QuerySet[Usager]:

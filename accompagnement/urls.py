@@ -13,5 +13,4 @@ urlpatterns = [
     path("mediation/usagers/<int:pk>/", views.usager_detail, name="usager"),
     path("mediation/ateliers/", views.atelier_list, name="ateliers"),
     path("mediation/ateliers/nouveau/", views.atelier_new, name="atelier_new"),
-    path("orientations/", views.social_home, name="social_home"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from accueil.selectors import passage_for
 from mds.forms import parse_id
-from mds.home_pages import render_role_home
 from mds.models import MDS, User
 from mds.permissions import current_mds, role_required
 from mds.roles import Role
@@ -25,6 +27,7 @@ from . import selectors
 from .forms import AtelierForm, SessionForm, UsagerForm
 from .models import (
     MODE_OF_HELP_DEFINITIONS,
+    MediationSession,
     ModeOfHelp,
 )
 from .services.demarches import MAX_DEMARCHES
@@ -57,6 +60,20 @@ def mediateur_home(request: HttpRequest) -> HttpResponse:
             "recent": selectors.recent_sessions(mediator=user, mds=mds),
         },
     )
+
+
+def _next_step(request: HttpRequest, session: MediationSession) -> str | None:
+    """ "Enregistrer et orienter": the form names the next page (a local path only); it
+    receives the session and the person, so this app needs to know nothing of that page."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    query = {"origin_session": session.pk}
+    if session.usager_id:
+        query["usager"] = session.usager_id
+    return f"{target}?{urlencode(query)}"
 
 
 @role_required(Role.MEDIATEUR)
@@ -95,6 +112,9 @@ def session_new(request: HttpRequest) -> HttpResponse:
         session = form.save()
         if session is not None:
             messages.success(request, _("Accompagnement enregistré."))
+            after = _next_step(request, session)
+            if after is not None:
+                return redirect(after)
             if session.usager_id:
                 return redirect("accompagnement:usager", pk=session.usager_id)
             return redirect("accompagnement:mediateur_home")
@@ -236,17 +256,3 @@ def atelier_new(request: HttpRequest) -> HttpResponse:
 def atelier_list(request: HttpRequest) -> HttpResponse:
     ateliers = selectors.ateliers_of(request.user, _mds(request))
     return render(request, "accompagnement/atelier_list.html", {"ateliers": ateliers})
-
-
-@role_required(Role.TRAVAILLEUR_SOCIAL)
-def social_home(request: HttpRequest) -> HttpResponse:
-    return render_role_home(
-        request,
-        title=gettext_lazy("Orientations reçues"),
-        intro=gettext_lazy("Les personnes orientées vers vous, et elles seulement."),
-        coming=[
-            gettext_lazy("Orientations à traiter"),
-            gettext_lazy("Orienter vers le médiateur numérique"),
-        ],
-        roles=(Role.TRAVAILLEUR_SOCIAL,),
-    )

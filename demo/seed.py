@@ -26,6 +26,7 @@ from accueil.reference import seed_reference_data as seed_accueil
 from mds.models import MDS, OpeningPeriod, User
 from mds.roles import Role
 from mds.services import grant_membership
+from orientations.reference import seed_reference_data as seed_orientations
 from rgpd.demo import seed_demo_reference
 
 
@@ -96,6 +97,7 @@ def seed_reference_data() -> None:
     seed_accueil(apps)
     seed_accompagnement(apps, None)
     seed_demo_reference()
+    seed_orientations()
 
 
 @transaction.atomic

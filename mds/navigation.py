@@ -36,7 +36,13 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(_("Coffre"), "rgpd:vault_home", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Personnes"), "accompagnement:usagers", frozenset({Role.MEDIATEUR})),
     NavEntry(_("Ateliers"), "accompagnement:ateliers", frozenset({Role.MEDIATEUR})),
-    NavEntry(_("Orientations"), "accompagnement:social_home", frozenset({Role.TRAVAILLEUR_SOCIAL})),
+    NavEntry(
+        _("Orientations"),
+        "orientations:inbox",
+        frozenset({Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR, Role.SECRETARIAT}),
+    ),
+    NavEntry(_("Orientations"), "orientations:overview", frozenset({Role.DIRECTION})),
+    NavEntry(_("Annuaire"), "orientations:directory", MDS_ROLES - {Role.ACCUEIL}),
     NavEntry(
         _("Pilotage"),
         "pilotage:home",

@@ -176,7 +176,7 @@ def current_mds(request: HttpRequest, *roles: str) -> MDS | None:
 HOME_BY_ROLE: dict[str, str] = {
     Role.ACCUEIL: "accueil:home",
     Role.MEDIATEUR: "accompagnement:mediateur_home",
-    Role.TRAVAILLEUR_SOCIAL: "accompagnement:social_home",
+    Role.TRAVAILLEUR_SOCIAL: "orientations:inbox",
     Role.SECRETARIAT: "accueil:desk",
     Role.DIRECTION: "pilotage:home",
     Role.DIRECTION_DEPARTEMENTALE: "pilotage:home",

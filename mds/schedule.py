@@ -102,6 +102,21 @@ SCHEDULE: tuple[Entry, ...] = (
         hour="7",
         day_of_week="1-5",
     ),
+    Entry(
+        name="mds:referrals-expire",
+        task="orientations.expire_overdue",
+        description="Expire referrals unanswered after the MDS's working-day limit (daily 06:30).",
+        minute="30",
+        hour="6",
+    ),
+    Entry(
+        name="mds:referrals-remind",
+        task="orientations.select_reminders",
+        description="Mark referrals unseen after N working days, escalate after M (Mon-Fri 07:15).",
+        minute="15",
+        hour="7",
+        day_of_week="1-5",
+    ),
 )
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("accueil.urls")),
     path("", include("accompagnement.urls")),
     path("", include("rgpd.pages.urls")),
+    path("", include("orientations.urls")),
     path("", include("pilotage.urls")),
     path(
         "accessibilite/",

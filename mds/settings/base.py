@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accueil",
     "accompagnement",
     "rgpd",
+    "orientations",
     "notifications",
     "pilotage",
 ]
@@ -295,6 +296,10 @@ globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in 
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mds.errors.SensitiveFieldsFilter"
 # HMAC keys of the journal chain, "kid:base64key,...", newest last (rgpd/journal_keys.py).
 JOURNAL_KEYS: str = env.str("JOURNAL_KEYS", default="")
+
+# Orientations: days after a referral closes during which its recipient still sees the person's
+# mediation sessions (docs/orientations.md).
+REFERRAL_SESSION_ACCESS_DAYS = env.int("REFERRAL_SESSION_ACCESS_DAYS", default=30)
 
 # --- logging: to stdout, never request bodies ---
 # While the database is down, each failing request logs one line, not an ~8 kB traceback (the

@@ -43,7 +43,6 @@ PAGES: tuple[Page, ...] = (
     Page("accompagnement:usager", MEDIATEUR, kwargs=_usager),
     Page("accompagnement:ateliers", MEDIATEUR),
     Page("accompagnement:atelier_new", MEDIATEUR),
-    Page("accompagnement:social_home", frozenset({R.TRAVAILLEUR_SOCIAL})),
 )
 
 PUBLIC: frozenset[str] = frozenset()

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ALL_ROLES
 from tests.url_roles import ANY_LOGGED_IN, LIBRARY_NAMESPACES, PAGES, PUBLIC, Page
 
-OUR_APPS = ("mds", "accueil", "accompagnement", "rgpd", "pilotage")
+OUR_APPS = ("mds", "accueil", "accompagnement", "rgpd", "orientations", "pilotage")
 
 
 def _named_urls(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

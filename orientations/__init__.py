@@ -1,0 +1,1 @@
+"""Orientations: referrals to roles, professionals and partners, and the partner directory."""
