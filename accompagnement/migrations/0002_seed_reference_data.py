@@ -1,9 +1,9 @@
 """Seed the reference lists (organismes, kinds of help, origins, outcomes, rights, related-right
 rules, forbidden acts). Seeding skips existing codes.
 
-Frozen copy of accompagnement.reference as it was when this migration was written: a migration
-must not follow later code changes (accompagnement.reference is the live version that seed_demo
-and the tests use to put back rows a flush removed). Same style as accueil 0002.
+The data lives here, frozen: a migration must not follow later code changes.
+accompagnement.reference re-runs this function (seed_demo and the tests put back rows a flush
+removed); a later change of the lists is a new data migration listed there.
 """
 
 from __future__ import annotations
