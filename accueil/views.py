@@ -25,7 +25,7 @@ from mds.roles import Role
 from . import selectors, services
 from .board import BOARD_LANGUAGES, BOARD_TEXT, RTL_LANGUAGES, board_language
 from .forms import ActionForm, CallForm, CheckInForm
-from .models import Status
+from .models import Action, Passage, Status
 
 DESK_SESSION_KEY = "accueil_desk"
 #: Professionals who call from their own desk, in the order used when a user has several.
@@ -178,6 +178,24 @@ def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _action_message(passage: Passage, action: str) -> str:
+    """What the agent reads after an action; a re-orientation says to whom (#13)."""
+    if action == Action.REORIENT:
+        if passage.status == Status.REORIENTED:
+            return _("Ticket %(ticket)s réorienté vers %(partner)s : passage terminé.") % {
+                "ticket": passage.ticket_label,
+                "partner": passage.partner,
+            }
+        return _("Ticket %(ticket)s réorienté vers : %(role)s ; la personne attend à nouveau.") % {
+            "ticket": passage.ticket_label,
+            "role": passage.get_oriented_to_display(),
+        }
+    return _("Ticket %(ticket)s : %(status)s.") % {
+        "ticket": passage.ticket_label,
+        "status": passage.get_status_display().lower(),
+    }
+
+
 @require_POST
 @role_required(*services.QUEUE_ROLES)
 def passage_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,11 +222,7 @@ def passage_action(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
         return redirect(back or "home")
-    messages.success(
-        request,
-        _("Ticket %(ticket)s : %(status)s.")
-        % {"ticket": passage.ticket_label, "status": passage.get_status_display().lower()},
-    )
+    messages.success(request, _action_message(passage, data["action"]))
     if passage.status == Status.IN_PROGRESS and has_role(request.user, Role.MEDIATEUR):
         # The mediator goes on to log the session for this visitor (mediation issue).
         return redirect(f"{reverse('accompagnement:mediateur_home')}?passage={passage.pk}")

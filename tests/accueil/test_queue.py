@@ -470,3 +470,41 @@ def test_the_accueil_templates_do_not_re_encode_the_transitions() -> None:
         assert "is_active" not in source, name
     assert "row_buttons" in (folder / "_queue_rows.html").read_text()
     assert "desk_buttons" in (folder / "desk.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("post", "expected"),
+    [
+        (
+            {"target_role": Role.TRAVAILLEUR_SOCIAL},
+            "réorienté vers : Travailleur social ; la personne attend à nouveau.",
+        ),
+        ({"partner": "CCAS de Marseille"}, "réorienté vers CCAS de Marseille : passage terminé."),
+    ],
+)
+def test_the_reorientation_message_says_to_whom(
+    member: Callable[..., User], mds_a: MDS, post: dict[str, str], expected: str
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    client = Client()
+    client.force_login(agent)
+    response = client.post(
+        reverse("accueil:passage_action", args=[passage.pk]),
+        {"action": "reorient", **post},
+        follow=True,
+    )
+    text = [str(m) for m in response.context["messages"]]
+    assert text == [f"Ticket {passage.ticket_label} {expected}"]
+
+
+def test_the_ticket_page_has_one_h1_holding_the_number(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    agent = member(Role.ACCUEIL, mds_a)
+    passage = _arrive(mds_a, agent)
+    client = Client()
+    client.force_login(agent)
+    html = client.get(reverse("accueil:ticket", args=[passage.pk])).content.decode()
+    headings = re.findall(r"<h1\b.*?</h1>", html, flags=re.S)
+    assert len(headings) == 1 and passage.ticket_label in headings[0]
