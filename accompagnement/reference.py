@@ -20,11 +20,16 @@ import importlib
 from typing import Any
 
 #: Data migrations of accompagnement, in order (module names start with a digit: by name).
-DATA_MIGRATIONS = ("accompagnement.migrations.0002_seed_reference_data",)
+DATA_MIGRATIONS = (
+    "accompagnement.migrations.0002_seed_reference_data",
+    "accompagnement.migrations.0006_more_kinds_of_help",
+)
 
 _FIRST = importlib.import_module(DATA_MIGRATIONS[0])
 ORGANISMES: list[tuple[str, str, str]] = _FIRST.ORGANISMES
-KINDS_OF_HELP: list[tuple[str, str, str]] = _FIRST.KINDS_OF_HELP
+KINDS_OF_HELP: list[tuple[str, str, str]] = [
+    kind for name in DATA_MIGRATIONS for kind in importlib.import_module(name).KINDS_OF_HELP
+]
 ORIGINS: list[tuple[str, str]] = _FIRST.ORIGINS
 OUTCOMES: list[tuple[str, str, bool, bool]] = _FIRST.OUTCOMES
 RIGHTS: list[tuple[str, str, str]] = _FIRST.RIGHTS

@@ -25,6 +25,22 @@ from accompagnement.models import (
 
 pytestmark = pytest.mark.django_db
 SEEDED = importlib.import_module("accompagnement.migrations.0002_seed_reference_data")
+MORE_KINDS = importlib.import_module("accompagnement.migrations.0006_more_kinds_of_help")
+
+
+def test_the_demarches_the_seed_names_are_kinds_of_help_before_autre() -> None:
+    kinds = list(KindOfHelp.objects.order_by("position").values_list("code", flat=True))
+    for code in (
+        "demande_logement_social",
+        "declaration_situation",
+        "simulation_droits",
+        "inscription_france_travail",
+        "demande_titre",
+        "declaration_revenus",
+        "demande_retraite",
+    ):
+        assert code in kinds
+    assert kinds[-1] == "autre"
 
 
 def test_reference_migration_seeds_every_list() -> None:
@@ -32,7 +48,7 @@ def test_reference_migration_seeds_every_list() -> None:
         code for code, _label, _theme in SEEDED.ORGANISMES
     }
     assert set(KindOfHelp.objects.values_list("code", flat=True)) == {
-        code for code, _label, _theme in SEEDED.KINDS_OF_HELP
+        code for code, _label, _theme in SEEDED.KINDS_OF_HELP + MORE_KINDS.KINDS_OF_HELP
     }
     assert list(Origin.objects.values_list("code", flat=True)) == [
         code for code, _label in SEEDED.ORIGINS
