@@ -112,6 +112,30 @@ def follow_ups_due(*, mediator: User, today: dt.date) -> QuerySet[MediationSessi
     )
 
 
+def upcoming_appointments(*, mediator: User, today: dt.date) -> QuerySet[MediationSession]:
+    """The mediator's next dates still to come (#13): the "à poursuivre" sessions whose next
+    appointment is after today and whose follow-up is open. On its day a date moves to
+    :func:`follow_ups_due`, so each session is in one list at a time."""
+    return (
+        scope(MediationSession.objects.all(), mediator, Role.MEDIATEUR)
+        .filter(mediator=mediator, follow_up_done=False, next_appointment__gt=today)
+        .select_related("usager", "outcome")
+        .order_by("next_appointment", "pk")
+    )
+
+
+def usager_upcoming(
+    user: User | AnonymousUser | None, usager: Usager, *, today: dt.date
+) -> QuerySet[MediationSession]:
+    """A person's next appointments (today included), among the sessions ``user`` may see."""
+    return (
+        sessions_visible_to(user)
+        .filter(usager=usager, follow_up_done=False, next_appointment__gte=today)
+        .select_related("mediator")
+        .order_by("next_appointment", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class TrajectoryPoint:
     """One session on the person's trajectory: the most and least autonomous modes used."""

@@ -57,6 +57,9 @@ def mediateur_home(request: HttpRequest) -> HttpResponse:
         {
             "mds": mds,
             "follow_ups": selectors.follow_ups_due(mediator=user, today=timezone.localdate())[:20],
+            "upcoming": selectors.upcoming_appointments(mediator=user, today=timezone.localdate())[
+                :20
+            ],
             "recent": selectors.recent_sessions(mediator=user, mds=mds),
         },
     )
@@ -192,6 +195,7 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "usager": usager,
             "sessions": sessions,
+            "upcoming": selectors.usager_upcoming(request.user, usager, today=timezone.localdate()),
             "trajectory": [(point, MODE_BADGES[point.least_autonomous]) for point in trajectory],
             "modes": [(mode, MODE_BADGES[mode]) for mode in ModeOfHelp],
         },

@@ -4,6 +4,7 @@ escaping, constant query counts, droits connexes marked as checked."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from html import unescape
 from typing import Any
@@ -293,3 +294,40 @@ def test_only_the_sessions_mediator_closes_its_follow_up(mds_a: MDS) -> None:
     assert response["Location"] == reverse("accompagnement:mediateur_home")
     session.refresh_from_db()
     assert session.follow_up_done
+
+
+def test_next_appointments_show_on_the_mediator_home_and_the_person_page(mds_a: MDS) -> None:
+    """#13 item 8: "à poursuivre" dates to come appear on both pages, nearest first; a date
+    reached is a follow-up due instead."""
+    mediator = make_member(Role.MEDIATEUR, mds_a)
+    today = dt.date.today()
+    later, sooner = today + dt.timedelta(days=21), today + dt.timedelta(days=7)
+    people = {}
+    for when in (later, sooner, today):  # one person each: a later session closes a follow-up
+        people[when] = UsagerFactory(mds=mds_a)
+        log_session(
+            mediator=mediator,
+            mds=mds_a,
+            **session_kwargs(
+                usager=people[when],
+                outcome=ref(Outcome, "a_poursuivre").pk,
+                next_appointment=when,
+            ),
+        )
+    client = _client(mediator)
+    home = client.get("/mediation/").content.decode()
+    upcoming = home.split('id="prochains-rdv"', 1)[1].split("</ul>", 1)[0]
+    first, second = sooner.strftime("%d/%m/%Y"), later.strftime("%d/%m/%Y")
+    assert first in upcoming and second in upcoming
+    assert upcoming.index(first) < upcoming.index(second)
+    dates = re.findall(r"<strong>\w+ (\d\d/\d\d/\d{4})</strong>", upcoming)
+    assert dates == [first, second]  # today's date is a follow-up due, not "to come"
+    person = client.get(reverse("accompagnement:usager", args=[people[later].pk]))
+    section = person.content.decode().split('id="prochains-rdv"', 1)[1].split("</ul>", 1)[0]
+    assert second in section and first not in section
+
+
+def test_a_mediator_home_without_dates_to_come_says_so(mds_a: MDS) -> None:
+    mediator = make_member(Role.MEDIATEUR, mds_a)
+    log_session(mediator=mediator, mds=mds_a, **session_kwargs())
+    assert "Aucun rendez-vous à venir." in _client(mediator).get("/mediation/").content.decode()
