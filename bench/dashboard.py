@@ -224,6 +224,7 @@ def measure(repeat: int) -> None:
         ("vue d'ensemble", reverse("pilotage:home"), {}),
         ("accueil", reverse("pilotage:accueil"), {}),
         ("médiation", reverse("pilotage:mediation"), {}),
+        ("orientations", reverse("pilotage:orientations"), {}),
         ("publics", reverse("pilotage:publics"), {}),
         ("bilan mensuel", reverse("pilotage:bilan"), {"mds": malpasse.pk, "mois": last_month}),
         (

@@ -94,6 +94,11 @@ SPECS: dict[str, Spec] = {
     "mediation/issues": Spec("Issues", ("Issue", "Accompagnements")),
     "mediation/durees": Spec("Durées", ("Durée", "Accompagnements")),
     "mediation/ateliers": Spec("Ateliers collectifs", ("Public", "Ateliers", "Participants")),
+    # Orientations
+    "orientations/etats": Spec("Orientations par état", ("État", "Orientations", "Part (%)")),
+    "orientations/delais": Spec("Délais et attente des orientations", ("Indicateur", "Valeur")),
+    "orientations/motifs": Spec("Orientations par motif", ("Motif", "Orientations")),
+    "orientations/besoins": Spec("Besoins signalés", ("Besoin", "Orientations")),
     # Publics
     "publics/ages": Spec("Tranches d'âge", ("Tranche d'âge", "Personnes")),
     "publics/genres": Spec("Genre", ("Genre", "Personnes")),
