@@ -55,7 +55,7 @@ from orientations.models import (
 from orientations.services import _cutoff as waited_since
 from pilotage import charts
 from pilotage.forms import Filters
-from pilotage.privacy import protect_count, protect_stat
+from pilotage.privacy import protect_count, protect_series, protect_share, protect_stat
 from pilotage.tables import Table
 
 from .common import Epoch, by_labels, distribution, grouping_sets, local_bounds
@@ -85,37 +85,49 @@ def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600.0, 1)
 
 
-def states_table(qs: QuerySet[Referral]) -> Table:
-    counted = qs.values_list("state").annotate(n=Count("pk")).order_by()
-    rows = distribution(by_labels(counted, [(k, str(v)) for k, v in State.choices]))
-    chart = charts.hbar_chart("Orientations par état", [(r[0], r[1]) for r in rows])
-    return Table("orientations/etats", rows, chart=chart)
+FIGURES_SQL = (
+    "COUNT(*)",
+    *(f"COUNT(*) FILTER (WHERE state = '{state.value}')" for state in State),
+    'COUNT("to_seen")',
+    'percentile_cont(0.5) WITHIN GROUP (ORDER BY "to_seen")',
+    'COUNT("to_accepted")',
+    'percentile_cont(0.5) WITHIN GROUP (ORDER BY "to_accepted")',
+)
+FIGURE_NAMES = (
+    "total",
+    *(state.value for state in State),
+    "seen_n",
+    "seen_median",
+    "accepted_n",
+    "accepted_median",
+)
+EMPTY: dict[str, Any] = {name: None if name.endswith("median") else 0 for name in FIGURE_NAMES}
 
 
-def delays(qs: QuerySet[Referral]) -> tuple[int, float | None, int, float | None]:
-    """(read count, median seconds to reading, accepted count, median seconds to acceptance)."""
+def figures(qs: QuerySet[Referral]) -> dict[int | None, dict[str, Any]]:
+    """Counts by state and median delays of the whole scope (key ``None``) and of each MDS,
+    in one scan."""
     annotated = (
         qs.annotate(
             to_seen=Epoch(_first(*READ_STATES) - F("sent_at")),
             to_accepted=Epoch(_first(State.ACCEPTED) - F("sent_at")),
         )
-        .values("to_seen", "to_accepted")
+        .values("mds_id", "state", "to_seen", "to_accepted")
         .order_by()
     )
-    rows = grouping_sets(
-        annotated,
-        [()],
-        [
-            'COUNT("to_seen")',
-            'percentile_cont(0.5) WITHIN GROUP (ORDER BY "to_seen")',
-            'COUNT("to_accepted")',
-            'percentile_cont(0.5) WITHIN GROUP (ORDER BY "to_accepted")',
-        ],
-    )[()]
-    if not rows:
-        return 0, None, 0, None
-    seen_n, seen_median, accepted_n, accepted_median = rows[0][1]
-    return int(seen_n), seen_median, int(accepted_n), accepted_median
+    result: dict[int | None, dict[str, Any]] = {None: dict(EMPTY)}
+    for group, rows in grouping_sets(annotated, [(), ("mds_id",)], FIGURES_SQL).items():
+        for keys, values in rows:
+            result[keys.get("mds_id") if group else None] = dict(
+                zip(FIGURE_NAMES, values, strict=True)
+            )
+    return result
+
+
+def states_table(figures: dict[str, Any]) -> Table:
+    rows = distribution([(str(label), int(figures[value])) for value, label in State.choices])
+    chart = charts.hbar_chart("Orientations par état", [(r[0], r[1]) for r in rows])
+    return Table("orientations/etats", rows, chart=chart)
 
 
 def pending_days(filters: Filters) -> dict[int, int]:
@@ -129,18 +141,25 @@ def pending_days(filters: Filters) -> dict[int, int]:
     return {pk: configured.get(pk, default) for pk in filters.mds_ids}
 
 
-def pending(filters: Filters, days: dict[int, int]) -> int:
-    """Referrals waiting today past their MDS's alert delay (one query for every MDS)."""
+def pending(days: dict[int, int]) -> dict[int, int]:
+    """Referrals of each MDS waiting today past its alert delay (one query for every MDS)."""
     today = timezone.localdate()
     overdue = Q(pk__in=[])
     for n in sorted(set(days.values())):
         sites = [pk for pk, d in days.items() if d == n]
         overdue |= Q(mds_id__in=sites, sent_at__lt=waited_since(today, n))
-    return Referral.objects.filter(
-        overdue,
-        state__in=WAITING_STATES,
-        target_kind__in=[TargetKind.ROLE, TargetKind.USER],
-    ).count()
+    counted = (
+        Referral.objects.filter(
+            overdue,
+            state__in=WAITING_STATES,
+            target_kind__in=[TargetKind.ROLE, TargetKind.USER],
+        )
+        .values_list("mds_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = dict(counted)
+    return {pk: int(found.get(pk, 0)) for pk in days}
 
 
 def pending_label(days: dict[int, int]) -> str:
@@ -150,15 +169,43 @@ def pending_label(days: dict[int, int]) -> str:
     return "En attente au-delà du délai d'alerte de chaque MDS (aujourd'hui)"
 
 
-def figures_table(filters: Filters, qs: QuerySet[Referral]) -> Table:
-    seen_n, seen_median, accepted_n, accepted_median = delays(qs)
-    days = pending_days(filters)
+def delays_table(figures: dict[str, Any], days: dict[int, int], waiting: int) -> Table:
     rows: list[list[Any]] = [
-        [SEEN_LABEL, protect_stat(_hours(seen_median), seen_n)],
-        [ACCEPTED_LABEL, protect_stat(_hours(accepted_median), accepted_n)],
-        [pending_label(days), protect_count(pending(filters, days))],
+        [SEEN_LABEL, protect_stat(_hours(figures["seen_median"]), figures["seen_n"])],
+        [
+            ACCEPTED_LABEL,
+            protect_stat(_hours(figures["accepted_median"]), figures["accepted_n"]),
+        ],
+        [pending_label(days), protect_count(waiting)],
     ]
     return Table("orientations/delais", rows)
+
+
+def comparison_table(
+    filters: Filters, figures: dict[int | None, dict[str, Any]], waiting: dict[int, int]
+) -> Table:
+    """One row per MDS (several MDS in scope): each column is a series across the MDS."""
+    sites = list(filters.sites)
+    per_site = [figures.get(site.pk, EMPTY) for site in sites]
+    totals = protect_series([f["total"] for f in per_site])
+    shares = {
+        state: protect_series([f[state] for f in per_site])
+        for state in (State.ACCEPTED, State.DECLINED, State.EXPIRED)
+    }
+    pending_cells = protect_series([waiting[site.pk] for site in sites])
+    rows: list[list[Any]] = []
+    for i, (site, f) in enumerate(zip(sites, per_site, strict=True)):
+        rows.append(
+            [
+                site.name,
+                totals[i],
+                *(protect_share(cells[i], f["total"]) for cells in shares.values()),
+                protect_stat(_hours(f["seen_median"]), f["seen_n"]),
+                protect_stat(_hours(f["accepted_median"]), f["accepted_n"]),
+                pending_cells[i],
+            ]
+        )
+    return Table("orientations/comparaison", rows)
 
 
 def _unless_restricted(expression: F) -> Case:
@@ -213,10 +260,16 @@ def needs_table(qs: QuerySet[Referral], restricted: int) -> Table:
 
 def orientation_tables(filters: Filters) -> list[Table]:
     qs = referrals(filters)
+    found = figures(qs)
+    days = pending_days(filters)
+    waiting = pending(days)
     counted = reasons_counted(qs)
-    return [
-        states_table(qs),
-        figures_table(filters, qs),
+    tables = [
+        states_table(found[None]),
+        delays_table(found[None], days, sum(waiting.values())),
         reasons_table(counted),
         needs_table(qs, dict(counted).get(None, 0)),
     ]
+    if filters.compare:
+        tables.insert(0, comparison_table(filters, found, waiting))
+    return tables

@@ -224,6 +224,19 @@ def test_pending_over_each_mds_alert_delay_in_working_days(
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_mds_side_by_side_mask_across_the_mds(march: None, mds_a: MDS, mds_b: MDS) -> None:
+    assert tables_of(mds_a)[0].slug == "orientations/etats"  # one MDS: no comparison
+    rows = read(tables_of(mds_a, mds_b), "orientations/comparaison")
+    assert rows == [
+        # 15 and 3 referrals: B's 3 is masked, so A's 15 is too (no recomputing from the
+        # department's total); same for the accepted (6 and 3), hence no share for A either
+        ["MDS A (Malpassé)", "masqué", "—", "—", "—", "4,5", "25,0", "7"],
+        # 3 referrals: no share, no median; 5 waiting past B's default 5 working days
+        ["MDS B (Marignane)", "< 5", "—", "—", "—", "—", "—", "5"],
+    ]
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_reasons_and_needs_never_detail_a_restricted_referral(march: None, mds_a: MDS) -> None:
     tables = tables_of(mds_a)
     reasons = dict(read(tables, "orientations/motifs"))
