@@ -18,7 +18,9 @@ Definitions (the issue is silent on these):
 - restricted referrals (*information préoccupante*) count in the states, delays and waiting
   figures like any other, but their reason and needs are never broken down: they make one row
   "Orientations confidentielles" in the reason and need tables. No table holds a name, a note,
-  a sender or a recipient.
+  a sender or a recipient;
+- several MDS in scope: one row per MDS (``orientations/comparaison``), each column masked as a
+  series across the MDS.
 
 A fixed number of queries whatever the data size (asserted in tests).
 """
@@ -142,7 +144,10 @@ def pending_days(filters: Filters) -> dict[int, int]:
 
 
 def pending(days: dict[int, int]) -> dict[int, int]:
-    """Referrals of each MDS waiting today past its alert delay (one query for every MDS)."""
+    """Referrals of each MDS waiting today past its alert delay (one query for every MDS).
+
+    ``waited_since`` is the very instant ``orientations`` uses to alert the direction, so the
+    page and the alerts always agree."""
     today = timezone.localdate()
     overdue = Q(pk__in=[])
     for n in sorted(set(days.values())):
