@@ -8,8 +8,10 @@ history with the load generator (``manage.py generate_load_data``: 22 MDS x 5 ye
 3 M passages; ``--small``: 3 MDS x 1 year, a few minutes end to end), then mediation sessions
 (about one for three passages, 1-2 démarches each, 40 % with a light profile: about 1 M
 sessions at full scale) written by COPY and marked with the bench mediator so that a new run
-replaces them. Each page is then requested in-process through Django's test client
-(``bench.settings``: DEBUG off) ``--repeat`` times after one warm-up, as:
+replaces them, then referrals (about one for 15 passages, some 200 k at full scale, 3 %
+restricted) and their history, sent by the same bench user. Each page is then requested
+in-process through Django's test client (``bench.settings``: DEBUG off) ``--repeat`` times after
+one warm-up, as:
 
 - the director of one MDS (Vallon de Malpassé) over the last 12 months;
 - the departmental direction over last month (every MDS side by side).
@@ -32,11 +34,13 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 BENCH_MEDIATOR = "bench-mediateur@mds.local"
 GOAL_P95_MS = 500.0
+PARIS = ZoneInfo("Europe/Paris")
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
@@ -196,6 +200,153 @@ def prepare_sessions(seed: int = 42) -> int:
     return count
 
 
+def prepare_referrals(seed: int = 7) -> int:
+    """~1 referral for 15 passages per MDS and open day (about 200 k at department scale) and
+    their history, sent and answered by the bench user; replaces an earlier run's."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accueil.models import DailyTicketCounter
+    from mds.models import User
+    from mds.roles import Role
+    from orientations.models import (
+        DeclineReason,
+        Need,
+        ReasonCategory,
+        Referral,
+        ReferralEvent,
+        State,
+        TargetKind,
+    )
+    from orientations.services import share_consent_text
+
+    rng = random.Random(seed)
+    bench_user, _ = User.objects.get_or_create(email=BENCH_MEDIATOR, defaults={"is_active": False})
+    mine = Referral.objects.filter(sender=bench_user)
+    existing = mine.count()
+    days = list(
+        DailyTicketCounter.objects.filter(day__lt=timezone.localdate())
+        .order_by("mds_id", "day")
+        .values_list("mds_id", "day", "last_number")
+    )
+    wanted = sum(n // 15 for _m, _d, n in days)
+    if existing and abs(existing - wanted) <= wanted * 0.05:
+        out(f"Orientations existantes réutilisées : {existing}")
+        return existing
+    out(f"Génération de {wanted} orientations et de leur historique…")
+    started = time.monotonic()
+    reasons = list(ReasonCategory.objects.values_list("pk", flat=True))
+    needs = list(Need.objects.values_list("pk", flat=True))
+    decline = DeclineReason.objects.values_list("pk", flat=True).first()
+    text = share_consent_text()[1]
+    states = [State.ACCEPTED, State.CLOSED, State.DECLINED, State.EXPIRED, State.SEEN, State.SENT]
+    weights = [45, 15, 10, 15, 7, 8]
+    hour = dt.timedelta(hours=1)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM orientations_referralevent WHERE referral_id IN "
+                "(SELECT id FROM orientations_referral WHERE sender_id = %s)",
+                [bench_user.pk],
+            )
+            cursor.execute(
+                "DELETE FROM orientations_referral_needs WHERE referral_id IN "
+                "(SELECT id FROM orientations_referral WHERE sender_id = %s)",
+                [bench_user.pk],
+            )
+            cursor.execute(
+                "DELETE FROM orientations_referral WHERE sender_id = %s", [bench_user.pk]
+            )
+        batch: list[tuple[Referral, list[tuple[str, str, float]], list[int]]] = []
+
+        def flush() -> None:
+            made = Referral.objects.bulk_create([r for r, _e, _n in batch])
+            events = [
+                ReferralEvent(
+                    referral_id=r.pk,
+                    from_state=before,
+                    to_state=after,
+                    at=r.sent_at + hours * hour,
+                )
+                for r, (_r, history, _n) in zip(made, batch, strict=True)
+                for before, after, hours in history
+            ]
+            ReferralEvent.objects.bulk_create(events, batch_size=5000)
+            Referral.needs.through.objects.bulk_create(
+                [
+                    Referral.needs.through(referral_id=r.pk, need_id=need)
+                    for r, (_r, _e, chosen) in zip(made, batch, strict=True)
+                    for need in chosen
+                ],
+                batch_size=5000,
+            )
+            batch.clear()
+
+        for mds_id, day, passages in days:
+            for _ in range(passages // 15):
+                sent = dt.datetime.combine(
+                    day, dt.time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=PARIS
+                )
+                state = rng.choices(states, weights)[0]
+                restricted = rng.random() < 0.03
+                seen = rng.uniform(0.5, 72)
+                history: list[tuple[str, str, float]] = []
+                fields: dict[str, Any] = {}
+                if state != State.SENT and state != State.EXPIRED:
+                    history.append((State.SENT, State.SEEN, seen))
+                if state in (State.ACCEPTED, State.CLOSED):
+                    answered = seen + rng.uniform(1, 120)
+                    history.append((State.SEEN, State.ACCEPTED, answered))
+                    fields = {
+                        "appointment_at": sent + dt.timedelta(days=7),
+                        "recipient": bench_user,
+                    }
+                    if state == State.CLOSED:
+                        history.append((State.ACCEPTED, State.CLOSED, answered + 240))
+                        fields.update(closed_at=sent + dt.timedelta(days=12), outcome="Vu")
+                elif state == State.DECLINED:
+                    history.append((State.SEEN, State.DECLINED, seen + rng.uniform(1, 48)))
+                    fields = {"decline_reason_id": decline}
+                elif state == State.EXPIRED:
+                    history.append((State.SENT, State.EXPIRED, 24 * 14))
+                if restricted:
+                    fields.update(target_kind=TargetKind.USER, target_role="", recipient=bench_user)
+                else:
+                    fields.update(
+                        target_kind=TargetKind.ROLE,
+                        target_role=Role.TRAVAILLEUR_SOCIAL,
+                        consent_given_at=sent,
+                        consent_witnessed_by=bench_user,
+                    )
+                referral = Referral(
+                    mds_id=mds_id,
+                    sender=bench_user,
+                    sender_role=Role.ACCUEIL,
+                    pseudonym="Bench",
+                    reason_category_id=rng.choice(reasons),
+                    consent_text=text,
+                    restricted=restricted,
+                    state=state,
+                    sent_at=sent,
+                    state_changed_at=sent,
+                    **fields,
+                )
+                chosen = rng.sample(needs, rng.choice((0, 0, 1, 1, 2)))
+                batch.append((referral, history, chosen))
+                if len(batch) >= 5000:
+                    flush()
+        if batch:
+            flush()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE orientations_referral, orientations_referralevent, "
+                "orientations_referral_needs"
+            )
+    count = mine.count()
+    out(f"  {count} orientations en {time.monotonic() - started:.0f} s")
+    return count
+
+
 def measure(repeat: int) -> None:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
@@ -224,6 +375,7 @@ def measure(repeat: int) -> None:
         ("vue d'ensemble", reverse("pilotage:home"), {}),
         ("accueil", reverse("pilotage:accueil"), {}),
         ("médiation", reverse("pilotage:mediation"), {}),
+        ("orientations", reverse("pilotage:orientations"), {}),
         ("publics", reverse("pilotage:publics"), {}),
         ("bilan mensuel", reverse("pilotage:bilan"), {"mds": malpasse.pk, "mois": last_month}),
         (
@@ -289,6 +441,7 @@ def main() -> None:
     out(f"Charge de la machine au départ : {load:.2f} ({os.cpu_count()} cœurs)")
     prepare_passages(args.small)
     prepare_sessions()
+    prepare_referrals()
     measure(args.repeat)
     out(f"Charge à la fin : {os.getloadavg()[0]:.2f}")
     RESULTS.mkdir(exist_ok=True)

@@ -94,6 +94,24 @@ SPECS: dict[str, Spec] = {
     "mediation/issues": Spec("Issues", ("Issue", "Accompagnements")),
     "mediation/durees": Spec("Durées", ("Durée", "Accompagnements")),
     "mediation/ateliers": Spec("Ateliers collectifs", ("Public", "Ateliers", "Participants")),
+    # Orientations
+    "orientations/comparaison": Spec(
+        "Comparaison des MDS : orientations",
+        (
+            "MDS",
+            "Orientations",
+            "Acceptées (%)",
+            "Refusées (%)",
+            "Expirées (%)",
+            "Délai médian jusqu'à la lecture (heures)",
+            "Délai médian jusqu'à l'acceptation (heures)",
+            "En attente (aujourd'hui)",
+        ),
+    ),
+    "orientations/etats": Spec("Orientations par état", ("État", "Orientations", "Part (%)")),
+    "orientations/delais": Spec("Délais et attente des orientations", ("Indicateur", "Valeur")),
+    "orientations/motifs": Spec("Orientations par motif", ("Motif", "Orientations")),
+    "orientations/besoins": Spec("Besoins signalés", ("Besoin", "Orientations")),
     # Publics
     "publics/ages": Spec("Tranches d'âge", ("Tranche d'âge", "Personnes")),
     "publics/genres": Spec("Genre", ("Genre", "Personnes")),

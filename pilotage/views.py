@@ -42,10 +42,11 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ensemble": ("Vue d'ensemble", ()),
     "accueil": ("Accueil", ("motif",)),
     "mediation": ("Médiation numérique", ("organisme", "aide", "mode")),
+    "orientations": ("Orientations", ()),
     "publics": ("Publics", ("organisme", "aide", "mode")),
     "rgpd": ("RGPD", ()),
 }
-TABS = ("ensemble", "accueil", "mediation", "publics")
+TABS = ("ensemble", "accueil", "mediation", "orientations", "publics")
 
 
 def _form(request: HttpRequest, section: str, roles: tuple[str, ...]) -> tuple[FilterForm, Filters]:
@@ -126,6 +127,11 @@ def accueil(request: HttpRequest) -> HttpResponse:
 @role_required(*DASHBOARD_ROLES)
 def mediation(request: HttpRequest) -> HttpResponse:
     return _section_view(request, "mediation")
+
+
+@role_required(*DASHBOARD_ROLES)
+def orientations(request: HttpRequest) -> HttpResponse:
+    return _section_view(request, "orientations")
 
 
 @role_required(*DASHBOARD_ROLES)

@@ -9,11 +9,12 @@ from pilotage.tables import Table
 
 from .accueil import accueil_tables
 from .mediation import mediation_tables
+from .orientations import orientation_tables
 from .overview import comparison
 from .publics import publics_tables
 from .rgpd import rgpd_tables
 
-SECTIONS = ("ensemble", "accueil", "mediation", "publics", "rgpd")
+SECTIONS = ("ensemble", "accueil", "mediation", "orientations", "publics", "rgpd")
 
 
 def section_tables(
@@ -25,6 +26,8 @@ def section_tables(
         return accueil_tables(filters)
     if section == "mediation":
         return mediation_tables(filters)
+    if section == "orientations":
+        return orientation_tables(filters)
     if section == "publics":
         return publics_tables(filters)
     if section == "rgpd":

@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 
 from accompagnement.models import Demarche, ModeOfHelp
 from demo.seed import seed
-from mds.models import MDS
+from mds.models import MDS, User
+from orientations.models import State
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.pilotage.conftest import make_session
 
@@ -82,22 +83,41 @@ def test_director_reads_faire_avec_share_of_last_month_and_exports_it(
 
 def test_every_pilotage_page_is_accessible_with_data(page: Page, live_server: object) -> None:
     from tests.pilotage.conftest import local, make_passage
+    from tests.pilotage.test_orientations import referral
 
     seed(password=PASSWORD)
     today = timezone.localdate()
+    sender = User.objects.get(email="direction@malpasse.demo.fr")
     for site in MDS.objects.all():
         for hour in (9, 10, 14):
             for _ in range(3):
                 make_passage(site, local(today.year, today.month, 1, hour), wait_minutes=hour)
         for mode in (ModeOfHelp.FAIRE_AVEC, ModeOfHelp.FAIRE_POUR, ModeOfHelp.FAIRE_AVEC):
             make_session(site, today.replace(day=1), (mode,))
+        first = local(today.year, today.month, 1, 9)
+        for i in range(6):
+            referral(
+                site,
+                first,
+                sender,
+                state=State.ACCEPTED,
+                events=((State.SEEN, 1 + i), (State.ACCEPTED, 20 + i)),
+                needs=("langue",),
+            )
+        referral(site, first, sender, reason="protection_enfance", restricted=True)
     log_in(page, "direction.departementale@demo.fr", PASSWORD)
-    for name in ("Vue d'ensemble", "Accueil", "Médiation numérique", "Publics", "Bilan mensuel"):
+    sections = ("Vue d'ensemble", "Accueil", "Médiation numérique", "Orientations", "Publics")
+    for name in (*sections, "Bilan mensuel"):
         page.goto("/pilotage/")
         page.get_by_role("navigation", name="Sections du pilotage").get_by_role(
             "link", name=name, exact=True
         ).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if name == "Orientations":
+            expect(page.locator("#t-orientations-motifs")).to_contain_text(
+                "Orientations confidentielles"
+            )
+            expect(page.locator("main")).not_to_contain_text("Marc")
         assert_accessible(page)
     # the monthly bilan prints without the site's chrome (menu, filters, export links)
     page.goto("/pilotage/bilan/")

@@ -146,6 +146,7 @@ PAGES = (
     ("pilotage:accueil", Role.DIRECTION_DEPARTEMENTALE),
     ("pilotage:mediation", Role.DIRECTION_DEPARTEMENTALE),
     ("pilotage:publics", Role.DIRECTION),
+    ("pilotage:orientations", Role.DIRECTION_DEPARTEMENTALE),
     ("pilotage:rgpd", Role.DPO),
     ("pilotage:bilan", Role.DIRECTION),
     ("pilotage:my_activity", Role.MEDIATEUR),
@@ -193,6 +194,7 @@ EXPORTS = (
     ("pilotage:coop_export", {"fmt": "xlsx"}),
     ("pilotage:export", {"section": "accueil", "name": "heures", "fmt": "xlsx"}),
     ("pilotage:export", {"section": "ensemble", "name": "comparaison", "fmt": "csv"}),
+    ("pilotage:export", {"section": "orientations", "name": "delais", "fmt": "csv"}),
 )
 
 

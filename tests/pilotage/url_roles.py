@@ -19,9 +19,11 @@ PAGES: tuple[Page, ...] = (
     Page("pilotage:home", DASHBOARD),
     Page("pilotage:accueil", DASHBOARD),
     Page("pilotage:mediation", DASHBOARD),
+    Page("pilotage:orientations", DASHBOARD),
     Page("pilotage:publics", DASHBOARD),
     Page("pilotage:bilan", DASHBOARD),
     Page("pilotage:export", DASHBOARD, kwargs=_table("accueil", "motifs", "csv")),
+    Page("pilotage:export", DASHBOARD, kwargs=_table("orientations", "delais", "xlsx")),
     Page("pilotage:coop_export", DASHBOARD, kwargs=lambda ctx: {"fmt": "csv"}),
     Page("pilotage:rgpd", frozenset({R.DPO})),
     Page(
