@@ -377,13 +377,6 @@ def settings_for(mds: MDS) -> ReferralSettings:
     return found if found is not None else ReferralSettings(mds=mds)
 
 
-def _cutoff(today: dt.date, days: int) -> dt.datetime:
-    """Referrals sent before this instant have waited ``days`` full working days by today
-    (the working days after the sending day and before today; today is not over yet)."""
-    last_day = workdays.sent_on_or_before(today - dt.timedelta(days=1), days)
-    return timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))
-
-
 def _sites() -> list[tuple[MDS, ReferralSettings]]:
     sites = list(MDS.objects.filter(is_active=True))
     configured = {d.mds_id: d for d in ReferralSettings.objects.filter(mds__in=sites)}
@@ -405,7 +398,7 @@ def expire_overdue(*, now: dt.datetime | None = None) -> list[int]:
         due = (
             Referral.objects.select_for_update(skip_locked=True)
             .filter(mds=site, state__in=[State.SENT, State.SEEN], **_answered_by_people())
-            .filter(sent_at__lt=_cutoff(today, delays.expire_after_days))
+            .filter(sent_at__lt=workdays.waited_cutoff(today, delays.expire_after_days))
         )
         for referral in due:
             _transition(referral, State.EXPIRED, by=None, now=now)
@@ -438,14 +431,16 @@ def select_reminders(*, now: dt.datetime | None = None) -> ReminderReport:
             mds=site, state=State.SENT, **_answered_by_people()
         )
         for referral in waiting.filter(
-            reminded_at__isnull=True, sent_at__lt=_cutoff(today, delays.remind_after_days)
+            reminded_at__isnull=True,
+            sent_at__lt=workdays.waited_cutoff(today, delays.remind_after_days),
         ):
             referral.reminded_at = now
             referral.save(update_fields=["reminded_at"])
             ReferralEvent.objects.create(referral=referral, kind=EventKind.REMINDED, at=now)
             report.reminded.append(referral.pk)
         for referral in waiting.filter(
-            escalated_at__isnull=True, sent_at__lt=_cutoff(today, delays.escalate_after_days)
+            escalated_at__isnull=True,
+            sent_at__lt=workdays.waited_cutoff(today, delays.escalate_after_days),
         ):
             referral.escalated_at = now
             referral.save(update_fields=["escalated_at"])

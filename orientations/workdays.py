@@ -11,6 +11,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 
 
 @lru_cache(maxsize=32)
@@ -59,3 +60,11 @@ def sent_on_or_before(today: dt.date, days: int) -> dt.date:
             counted += 1
         day -= dt.timedelta(days=1)
     return day
+
+
+def waited_cutoff(today: dt.date, days: int) -> dt.datetime:
+    """Referrals sent before this instant have waited ``days`` full working days by today
+    (the working days after the sending day and before today; today is not over yet). One
+    definition for the reminders, the expiry and the pilotage's "pending" count."""
+    last_day = sent_on_or_before(today - dt.timedelta(days=1), days)
+    return timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))

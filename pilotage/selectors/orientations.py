@@ -54,7 +54,7 @@ from orientations.models import (
     State,
     TargetKind,
 )
-from orientations.services import _cutoff as waited_since
+from orientations.workdays import waited_cutoff as waited_since
 from pilotage import charts
 from pilotage.forms import Filters
 from pilotage.privacy import protect_count, protect_series, protect_share, protect_stat
