@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("accompagnement.urls")),
     path("", include("rgpd.pages.urls")),
     path("", include("orientations.urls")),
+    path("", include("notifications.urls")),
     path("", include("pilotage.urls")),
     path(
         "accessibilite/",

@@ -10,10 +10,13 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from orientations.services import on_reminder
         from rgpd.personal_data import register_personal_data
 
-        from . import purges
+        from . import purges, reminders
         from .personal_data import CATEGORIES
 
         register_personal_data(*CATEGORIES)
         purges.register_all()
+        # a referral marked reminded/escalated queues its e-mails in the marking transaction
+        on_reminder(reminders.referral_waiting)

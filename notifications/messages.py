@@ -48,7 +48,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     Kind.REFERRAL_WAITING: {
         Language.FR: (
             "Orientation en attente",
-            "Une orientation attend depuis {days} jours ouvrés : {url}",
+            "Une orientation vous attend depuis {days} jours ouvrés : {url}",
+        )
+    },
+    Kind.REFERRAL_ESCALATED: {
+        Language.FR: (
+            "Orientation sans réponse",
+            "Une orientation de votre MDS attend sans avoir été vue depuis {days} jours "
+            "ouvrés : {url}",
         )
     },
 }

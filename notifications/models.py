@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     VAULT_EXPIRING = "vault_expiring", _("Élément du coffre bientôt détruit")
     FOLLOW_UP_DIGEST = "follow_up_digest", _("Suivis à relancer (résumé du matin)")
     REFERRAL_WAITING = "referral_waiting", _("Orientation en attente")
+    REFERRAL_ESCALATED = "referral_escalated", _("Orientation sans réponse (direction)")
 
 
 class ReceiptStatus(models.TextChoices):

@@ -11,6 +11,10 @@ lands — see docs/jobs.md):
   "action sociale": 2 years after the last contact) through the register's erasure rules; their
   sessions stay as anonymous statistics.
 - ``receipts``: notification receipts older than 6 months anonymised.
+- ``closed_referrals``: referrals closed, declined or expired for 24 months
+  (``REFERRAL_RETENTION_MONTHS``) anonymised: the person (usager, pseudonym), the note, the
+  messages, the place, the needs and every link back to the person (consent, session, passage)
+  go; the MDS, dates, states, reason category, target and history stay for the figures.
 
 Each batch is one short transaction over at most ``size`` rows selected by primary key, so a
 run killed anywhere has committed whole batches only and a rerun reaches the same end state.
@@ -29,6 +33,8 @@ from django.utils import timezone
 from accompagnement.models import Usager
 from accueil.models import Passage
 from mds.jobs.purges import Purge, add_reporter, register, simple
+from orientations.models import Referral, State
+from orientations.personal_data import ANONYMISED, anonymised_outcome
 from rgpd import journal
 from rgpd import personal_data as person_register
 from rgpd import retention as retention_table
@@ -186,6 +192,56 @@ def _receipt_batch(now: dt.datetime, size: int) -> int:
         )
 
 
+# --- closed referrals ------------------------------------------------------------------------
+
+#: states a referral never leaves: the retention runs from the last state change
+FINISHED_STATES = (State.CLOSED, State.DECLINED, State.EXPIRED)
+
+
+def referral_retention_months() -> int:
+    return retention_table.value("referral")
+
+
+def _referral_scope(now: dt.datetime) -> Any:
+    cutoff = months_before(now, referral_retention_months())
+    not_anonymous = (
+        Q(usager__isnull=False)
+        | ~Q(pseudonym=ANONYMISED)
+        | ~Q(note="")
+        | ~Q(decline_message="")
+        | ~Q(outcome__in=("", ANONYMISED))
+        | ~Q(appointment_place="")
+        | Q(consent__isnull=False)
+        | Q(origin_session__isnull=False)
+        | Q(origin_passage__isnull=False)
+        | Q(needs__isnull=False)
+    )
+    return Referral.objects.filter(
+        not_anonymous, state__in=FINISHED_STATES, state_changed_at__lt=cutoff
+    )
+
+
+def _referral_batch(now: dt.datetime, size: int) -> int:
+    with transaction.atomic():
+        ids = list(
+            _referral_scope(now).order_by("pk").values_list("pk", flat=True).distinct()[:size]
+        )
+        if not ids:
+            return 0
+        Referral.needs.through.objects.filter(referral_id__in=ids).delete()
+        return Referral.objects.filter(pk__in=ids).update(
+            usager=None,
+            pseudonym=ANONYMISED,
+            note="",
+            decline_message="",
+            outcome=anonymised_outcome(),
+            appointment_place="",
+            consent=None,
+            origin_session=None,
+            origin_passage=None,
+        )
+
+
 def _journal_counts(category: str, count: int) -> None:
     # Counts only: the category is the target type, the count its identifier.
     journal.record(
@@ -222,6 +278,14 @@ def register_all() -> None:
             "Accusés d'envoi au-delà de leur durée de conservation",
             simple(_receipt_batch),
             lambda now: _receipt_scope(now).count(),
+        )
+    )
+    register(
+        Purge(
+            "closed_referrals",
+            "Orientations closes, refusées ou expirées depuis la durée de conservation",
+            simple(_referral_batch),
+            lambda now: _referral_scope(now).values("pk").distinct().count(),
         )
     )
     add_reporter(_journal_counts)

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accompagnement.models import MediationSession
 from accompagnement.selectors import follow_ups_due
-from mds.models import Membership
+from mds.models import Membership, User
 from mds.roles import Role
+from orientations.models import Referral, State, TargetKind
 from rgpd.models import ScannedDocument, TemporaryCredential
 
 from .models import Kind
@@ -31,9 +32,11 @@ def _url(name: str) -> str:
 
 
 def appointment_reminders(*, today: dt.date | None = None) -> int:
-    """J-1: people with a next appointment tomorrow who left a contact for reminders.
+    """J-1: people with an appointment tomorrow who left a contact for reminders — a next
+    appointment of a session "à poursuivre", or the appointment of an accepted referral.
 
-    The consent is checked when the message is sent; without it the receipt says why."""
+    One reminder per person and day (the same deduplication key for both sources). The consent
+    is checked when the message is sent; without it the receipt says why."""
     tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
     sessions = (
         MediationSession.objects.filter(
@@ -59,6 +62,33 @@ def appointment_reminders(*, today: dt.date | None = None) -> int:
             context={"date": f"{tomorrow:%d/%m/%Y}", "mds": session.mds.name},
             mds=session.mds,
             usager=session.usager,
+        )
+        queued += 1
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time()))
+    referrals = (
+        Referral.objects.filter(
+            state=State.ACCEPTED,
+            appointment_at__gte=start,
+            appointment_at__lt=start + dt.timedelta(days=1),
+            usager__isnull=False,
+            usager__reminder_contact__isnull=False,
+        )
+        .exclude(usager_id__in=seen)
+        .select_related("usager", "mds")
+        .order_by("usager_id", "appointment_at", "pk")
+    )
+    for referral in referrals:
+        assert referral.usager is not None
+        if referral.usager.pk in seen:
+            continue
+        seen.add(referral.usager.pk)
+        # the MDS and the day only: never the professional, the reason or the place
+        notify(
+            kind=Kind.APPOINTMENT,
+            dedup_key=f"appointment:{referral.usager.pk}:{tomorrow.isoformat()}",
+            context={"date": f"{tomorrow:%d/%m/%Y}", "mds": referral.mds.name},
+            mds=referral.mds,
+            usager=referral.usager,
         )
         queued += 1
     return queued
@@ -130,3 +160,41 @@ def follow_up_digests(*, today: dt.date | None = None) -> int:
         )
         queued += 1
     return queued
+
+
+def _referral_recipients(referral: Referral, *, escalated: bool) -> list[User]:
+    if not escalated and referral.target_kind == TargetKind.USER:
+        recipient = referral.recipient
+        return [recipient] if recipient is not None and recipient.is_active else []
+    role = Role.DIRECTION if escalated else referral.target_role
+    memberships = (
+        Membership.objects.filter(
+            mds_id=referral.mds_id, role=role, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def referral_waiting(*, referral: Referral, escalated: bool, working_days: int) -> int:
+    """A referral not seen after N working days → its recipient (the named professional, or
+    every active member of the target role at its MDS); after M → the MDS direction.
+
+    Called by ``orientations.services.select_reminders`` (registered in ``apps.ready``) inside
+    the transaction that marks the referral, so the message is queued with the mark or not at
+    all. The text holds the number of working days and a link, never the person, the reason
+    or the note (the same for a restricted referral). One message per referral, kind and user.
+    """
+    kind = Kind.REFERRAL_ESCALATED if escalated else Kind.REFERRAL_WAITING
+    url = settings.SITE_URL.rstrip("/") + reverse("orientations:detail", args=[referral.pk])
+    recipients = _referral_recipients(referral, escalated=escalated)
+    for user in recipients:
+        notify(
+            kind=kind,
+            dedup_key=f"{kind}:{referral.pk}:{user.pk}",
+            context={"days": working_days, "url": url},
+            mds=referral.mds,
+            user=user,
+        )
+    return len(recipients)

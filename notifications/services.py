@@ -72,6 +72,19 @@ def mask(address: str) -> str:
     return f"{address[:3]}…{address[-2:]}"
 
 
+def save_contact(*, usager: Usager, channel: str, phone: str, email: str, language: str) -> Contact:
+    """Record (or replace) how a person wants to be reminded; saving twice = once.
+
+    Addresses are already normalised by the form. The reminders consent is separate (collected
+    on the person's consents page) and checked when a message is sent."""
+    with transaction.atomic():
+        contact, _created = Contact.objects.update_or_create(
+            usager=usager,
+            defaults={"channel": channel, "phone": phone, "email": email, "language": language},
+        )
+    return contact
+
+
 def notify(
     *,
     kind: str,

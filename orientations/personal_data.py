@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from mds.roles import Role
 from rgpd.personal_data import PUBLIC_INTEREST, Category, Erase
+
+#: pseudonym and outcome of an anonymised referral (database constraints: a referral names a
+#: person or a pseudonym, a closed one says its outcome; this names and says nothing)
+ANONYMISED = "—"
+
+
+def anonymised_outcome() -> Case:
+    """The outcome once erased: a closed referral must keep one (constraint), so "—"."""
+    return Case(When(outcome="", then=Value("")), default=Value(ANONYMISED))
+
 
 CATEGORIES: tuple[Category, ...] = (
     Category(
@@ -33,7 +43,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         purpose="Orienter la personne, avec son accord, et suivre la réponse du professionnel.",
         legal_basis=PUBLIC_INTEREST,
-        retention_key="person",
+        retention_key="referral",
         access=(
             Role.ACCUEIL,
             Role.MEDIATEUR,
@@ -44,7 +54,12 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         erase=Erase.UPDATE,
         person=lambda usager: Q(usager=usager),
-        replace={"note": "", "decline_message": "", "outcome": "", "appointment_place": ""},
+        replace={
+            "note": "",
+            "decline_message": "",
+            "outcome": anonymised_outcome,
+            "appointment_place": "",
+        },
         note="Les orientations confidentielles ne sont vues que par l'envoyeur, le destinataire "
         "nommé et la direction de la MDS.",
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -407,6 +407,25 @@ def expire_overdue(*, now: dt.datetime | None = None) -> list[int]:
     return expired
 
 
+#: ``listener(referral=…, escalated=…, working_days=…)``, called for each referral marked
+#: reminded (``escalated=False``) or escalated, inside the marking transaction
+ReminderListener = Callable[..., object]
+_reminder_listeners: list[ReminderListener] = []
+
+
+def on_reminder(listener: ReminderListener) -> None:
+    """Register a listener of the reminder marks (``notifications`` sends the messages: an upper
+    layer, it registers from its ``AppConfig.ready()``). Its writes (an outbox row) commit or
+    roll back with the mark: a reminder is never lost nor sent twice. Registering twice = once."""
+    if listener not in _reminder_listeners:
+        _reminder_listeners.append(listener)
+
+
+def _reminder_marked(referral: Referral, *, escalated: bool, working_days: int) -> None:
+    for listener in _reminder_listeners:
+        listener(referral=referral, escalated=escalated, working_days=working_days)
+
+
 @dataclass
 class ReminderReport:
     """Referral ids to notify: ``reminded`` to their recipient, ``escalated`` to the direction."""
@@ -421,7 +440,8 @@ def select_reminders(*, now: dt.datetime | None = None) -> ReminderReport:
     after M working days (alert the MDS direction); N and M are the MDS's settings.
 
     Never twice: ``reminded_at`` / ``escalated_at`` are set in the same transaction, and the
-    history has a unique row per referral and kind.
+    history has a unique row per referral and kind. The registered listeners
+    (:func:`on_reminder`) queue the messages in that same transaction.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -437,6 +457,7 @@ def select_reminders(*, now: dt.datetime | None = None) -> ReminderReport:
             referral.reminded_at = now
             referral.save(update_fields=["reminded_at"])
             ReferralEvent.objects.create(referral=referral, kind=EventKind.REMINDED, at=now)
+            _reminder_marked(referral, escalated=False, working_days=delays.remind_after_days)
             report.reminded.append(referral.pk)
         for referral in waiting.filter(
             escalated_at__isnull=True,
@@ -445,5 +466,6 @@ def select_reminders(*, now: dt.datetime | None = None) -> ReminderReport:
             referral.escalated_at = now
             referral.save(update_fields=["escalated_at"])
             ReferralEvent.objects.create(referral=referral, kind=EventKind.ESCALATED, at=now)
+            _reminder_marked(referral, escalated=True, working_days=delays.escalate_after_days)
             report.escalated.append(referral.pk)
     return report

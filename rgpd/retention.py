@@ -122,6 +122,16 @@ RETENTION: tuple[Retention, ...] = (
         then="puis anonymisation (les chiffres agrégés restent)",
     ),
     Retention(
+        "referral",
+        "Orientations closes, refusées ou expirées",
+        24,
+        "months",
+        CNIL_SOCIAL,
+        setting="REFERRAL_RETENTION_MONTHS",
+        after="après la clôture, le refus ou l'expiration",
+        then="puis anonymisation (note et messages détruits, les chiffres restent)",
+    ),
+    Retention(
         "passage_alias",
         "Prénom ou pseudonyme d'un passage à l'accueil",
         1,

@@ -13,12 +13,13 @@ from typing import Any
 from mds.models import MDS
 from tests.accompagnement import url_roles as accompagnement
 from tests.accueil import url_roles as accueil
+from tests.notifications import url_roles as notifications
 from tests.orientations import url_roles as orientations
 from tests.pilotage import url_roles as pilotage
 from tests.rgpd import url_roles as rgpd
 from tests.url_table import MDS_STAFF, Page, R
 
-APPS = (accueil, accompagnement, rgpd, orientations, pilotage)
+APPS = (accueil, accompagnement, rgpd, orientations, notifications, pilotage)
 
 PAGES: tuple[Page, ...] = (
     Page("mds:admin_home", frozenset({R.ADMIN})),
