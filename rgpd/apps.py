@@ -11,7 +11,9 @@ class RgpdConfig(AppConfig):
 
     def ready(self) -> None:
         register_personal_data(*RGPD_CATEGORIES)
-        from . import checks, journal  # noqa: F401  (checks: registers the system checks)
+        from . import admin_journal, checks, journal  # noqa: F401  (checks: system checks)
+
+        admin_journal.connect()
 
         # Every migrate (owner role) writes JOURNAL_RETENTION_MONTHS where the trigger reads it.
         post_migrate.connect(journal.sync_retention_guard, sender=self)

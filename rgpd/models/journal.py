@@ -44,6 +44,9 @@ class JournalAction(models.TextChoices):
     ROTATE_VAULT_KEYS = "rotate_vault_keys", _("Rotation des clés du coffre")
     ROTATE_JOURNAL = "rotate_journal", _("Rotation du journal")
     LOGIN_ADMIN = "login_admin", _("Connexion à l'administration")
+    ADMIN_ADD = "admin_add", _("Ajout dans l'administration")
+    ADMIN_CHANGE = "admin_change", _("Modification dans l'administration")
+    ADMIN_DELETE = "admin_delete", _("Suppression dans l'administration")
 
 
 class JournalReason(models.TextChoices):

@@ -174,3 +174,26 @@ def test_the_passage_history_reads_french(
     assert "Appelé par" in page and "Vers" in page and "MDS A (Malpassé)" in page
     listing = unescape(client.get(reverse("admin:accueil_passage_changelist")).content.decode())
     assert "Par mds" not in listing and "Par MDS" in listing
+
+
+def test_an_admin_change_is_journaled_without_its_change_message(
+    admin_client: tuple[Client, User], mds_a: MDS
+) -> None:
+    from rgpd.models import JournalAction, JournalEntry
+
+    client, administrator = admin_client
+    before = JournalEntry.objects.filter(action=JournalAction.ADMIN_CHANGE).count()
+    client.post(
+        reverse("admin:mds_mds_changelist"),
+        {"action": "regenerate_board_token", "_selected_action": [mds_a.pk]},
+    )
+    entries = JournalEntry.objects.filter(action=JournalAction.ADMIN_CHANGE)
+    assert entries.count() == before + 1
+    entry = entries.latest("seq")
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (
+        administrator.pk,
+        "mds",
+        str(mds_a.pk),
+    )
+    # the change message quotes what changed: it stays in the admin history, not the journal
+    assert "régénéré" not in " ".join(str(v) for v in entry.__dict__.values())
