@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accompagnement.models import MediationSession
-from mds.permissions import access_for, has_role
+from accompagnement.models import MediationSession, Usager
+from accueil.models import Passage
+from mds.models import MDS, User
+from mds.permissions import access_for, has_role, scope
 from mds.roles import Role
 
 from . import rules
 from .models import (
     OPEN_STATES,
+    SENDER_ROLES,
     TARGET_ROLES,
     WAITING_STATES,
     Need,
@@ -33,9 +35,6 @@ from .models import (
     State,
     TargetKind,
 )
-
-if TYPE_CHECKING:
-    from mds.models import MDS, User
 
 #: What every list shows; the note is deferred so it never leaves the database for a list.
 _LIST_RELATED = ("mds", "sender", "recipient", "partner", "reason_category", "usager")
@@ -257,3 +256,32 @@ def communes() -> list[str]:
         .distinct()
         .order_by("commune")
     )
+
+
+# --- what a referral form points at: each fetched within the sender's MDS (views never query) ---
+
+
+def sender_usager(*, user: User, mds: MDS, pk: int | None) -> Usager | None:
+    """The person a referral is about: one the sender may see, at the MDS they work in."""
+    if pk is None:
+        return None
+    return scope(Usager.objects.all(), user, *SENDER_ROLES).filter(pk=pk, mds=mds).first()
+
+
+def origin_session(*, user: User, mds: MDS, pk: int) -> MediationSession | None:
+    """The mediator's own session the referral comes from (another's is ignored)."""
+    return MediationSession.objects.filter(pk=pk, mds=mds, mediator=user).first()
+
+
+def origin_passage(*, mds: MDS, pk: int) -> Passage | None:
+    return Passage.objects.filter(pk=pk, mds=mds).first()
+
+
+def active_user(pk: str | int) -> User | None:
+    """A named recipient; the service checks they work at the MDS in the target role."""
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def partner(pk: str | int, *, active_only: bool = False) -> Partner | None:
+    found = Partner.objects.filter(pk=pk)
+    return (found.filter(is_active=True) if active_only else found).first()

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accompagnement.models import MediationSession, Usager
+from accompagnement.models import MediationSession
 from accompagnement.selectors import sessions_visible_to
-from accueil.models import Passage
-from mds.forms import parse_id
+from mds.forms import add_service_error, parse_id
 from mds.models import MDS, User
-from mds.permissions import current_mds, role_required, scope
+from mds.permissions import current_mds, role_required
 from mds.roles import Role
 from rgpd.models import JournalReason
 from rgpd.selectors.reads import journal_read
@@ -33,7 +32,7 @@ from .forms import (
     ImportForm,
     ReferralForm,
 )
-from .models import SENDER_ROLES, TARGET_ROLES, Partner, Referral
+from .models import SENDER_ROLES, TARGET_ROLES, Referral
 from .reference import THEMATIQUES
 
 RECEIVERS = (*TARGET_ROLES,)
@@ -51,20 +50,6 @@ def _mds(request: HttpRequest, *roles: str) -> MDS:
     if mds is None:
         raise Http404
     return mds
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _usager_for(user: User, mds: MDS, pk: int | None) -> Usager | None:
-    if pk is None:
-        return None
-    return scope(Usager.objects.all(), user, *SENDER_ROLES).filter(pk=pk, mds=mds).first()
 
 
 @role_required(*RECEIVERS)
@@ -113,13 +98,13 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     mds = _mds(request, *SENDER_ROLES)
     source = request.POST if request.method == "POST" else request.GET
-    usager = _usager_for(user, mds, parse_id(source.get("usager")))
+    usager = selectors.sender_usager(user=user, mds=mds, pk=parse_id(source.get("usager")))
     session = None
     if (session_id := parse_id(source.get("origin_session"))) is not None:
-        session = MediationSession.objects.filter(pk=session_id, mds=mds, mediator=user).first()
+        session = selectors.origin_session(user=user, mds=mds, pk=session_id)
     passage = None
     if (passage_id := parse_id(source.get("origin_passage"))) is not None:
-        passage = Passage.objects.filter(pk=passage_id, mds=mds).first()
+        passage = selectors.origin_passage(mds=mds, pk=passage_id)
     initial: dict[str, Any] = {
         "usager": usager.pk if usager else None,
         "origin_session": session.pk if session else None,
@@ -146,10 +131,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     usager=usager,
                     pseudonym=form.cleaned_data["pseudonym"],
                     target_role=str(value) if kind == "role" else "",
-                    recipient=User.objects.filter(pk=value, is_active=True).first()
-                    if kind == "user"
-                    else None,
-                    partner=Partner.objects.filter(pk=value).first() if kind == "partner" else None,
+                    recipient=selectors.active_user(value) if kind == "user" else None,
+                    partner=selectors.partner(value) if kind == "partner" else None,
                     needs=form.cleaned_data["needs"],
                     urgency=form.cleaned_data["urgency"],
                     note=form.cleaned_data["note"],
@@ -159,7 +142,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Orientation envoyée."))
                 return redirect("orientations:detail", pk=referral.pk)
@@ -268,7 +251,7 @@ def _act(
                 messages.error(request, refused.message)
                 return redirect("orientations:detail", pk=pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_error(form, error)
             else:
                 return redirect("orientations:detail", pk=pk)
     elif not rules.may(user, referral, action):
@@ -336,7 +319,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
 def partner_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable orientation sheet for the person: where, when, what to bring (one page,
     large type, in French, English or Arabic)."""
-    partner = Partner.objects.filter(pk=pk, is_active=True).first()
+    partner = selectors.partner(pk, active_only=True)
     if partner is None:
         raise Http404
     language = request.GET.get("langue", "fr")
