@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accueil.selectors import passage_for
 from mds.forms import parse_id
-from mds.models import MDS, User
-from mds.permissions import current_mds, role_required
+from mds.permissions import current_mds_or_404, request_user, role_required
 from mds.roles import Role
 from rgpd.selectors.reads import journal_read
 
@@ -35,22 +34,15 @@ from .services.rules import mark_right_checked
 from .services.sessions import close_follow_up
 
 
-def _mds(request: HttpRequest) -> MDS:
-    mds = current_mds(request, Role.MEDIATEUR)
-    if mds is None:
-        raise Http404
-    return mds
-
-
 @role_required(Role.MEDIATEUR)
 def mediateur_home(request: HttpRequest) -> HttpResponse:
     """The mediator's day: call the next visitor, log, follow-ups due, recent sessions."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     passage_id = parse_id(request.GET.get("passage"))
     if passage_id is not None:
         # Coming from "Recevoir" at the desk: straight to the session form for that ticket.
         return redirect(f"{reverse('accompagnement:session_new')}?passage={passage_id}")
-    mds = _mds(request)
+    mds = current_mds_or_404(request, Role.MEDIATEUR)
     return render(
         request,
         "accompagnement/mediateur_home.html",
@@ -81,8 +73,8 @@ def _next_step(request: HttpRequest, session: MediationSession) -> str | None:
 
 @role_required(Role.MEDIATEUR)
 def session_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    mds = _mds(request)
+    user = request_user(request)
+    mds = current_mds_or_404(request, Role.MEDIATEUR)
     source = request.POST if request.method == "POST" else request.GET
     passage = None
     passage_id = parse_id(source.get("passage"))
@@ -140,7 +132,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEDIATEUR)
 def usager_list(request: HttpRequest) -> HttpResponse:
-    mds = _mds(request)
+    mds = current_mds_or_404(request, Role.MEDIATEUR)
     query = request.GET.get("q", "").strip()[:80]
     return render(
         request,
@@ -151,9 +143,11 @@ def usager_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEDIATEUR)
 def usager_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     form = UsagerForm(
-        request.POST if request.method == "POST" else None, created_by=user, mds=_mds(request)
+        request.POST if request.method == "POST" else None,
+        created_by=user,
+        mds=current_mds_or_404(request, Role.MEDIATEUR),
     )
     if request.method == "POST" and form.is_valid():
         usager = form.save()
@@ -205,7 +199,7 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.MEDIATEUR)
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     session = selectors.own_session(mediator=user, pk=pk)
     if session is None:
         raise Http404
@@ -223,7 +217,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MEDIATEUR)
 def right_checked(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a suggested related right (droit connexe) as checked with the person."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     check = selectors.right_check_for(user, pk)
     if check is None:
         raise Http404
@@ -239,9 +233,11 @@ ATELIER_TITLE = gettext_lazy("Atelier collectif")
 
 @role_required(Role.MEDIATEUR)
 def atelier_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     form = AtelierForm(
-        request.POST if request.method == "POST" else None, animator=user, mds=_mds(request)
+        request.POST if request.method == "POST" else None,
+        animator=user,
+        mds=current_mds_or_404(request, Role.MEDIATEUR),
     )
     if request.method == "POST" and form.is_valid():
         atelier = form.save()
@@ -258,5 +254,5 @@ def atelier_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEDIATEUR)
 def atelier_list(request: HttpRequest) -> HttpResponse:
-    ateliers = selectors.ateliers_of(request.user, _mds(request))
+    ateliers = selectors.ateliers_of(request.user, current_mds_or_404(request, Role.MEDIATEUR))
     return render(request, "accompagnement/atelier_list.html", {"ateliers": ateliers})

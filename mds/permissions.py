@@ -21,7 +21,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .roles import DEPARTMENTAL_ROLES, MFA_REQUIRED_ROLES, Role
 
@@ -170,6 +170,23 @@ def current_mds(request: HttpRequest, *roles: str) -> MDS | None:
         if site.pk == chosen:
             return site
     return choices[0] if choices else None
+
+
+def current_mds_or_404(request: HttpRequest, *roles: str) -> MDS:
+    """:func:`current_mds` for a view that needs one: a user who reaches none gets a 404."""
+    mds = current_mds(request, *roles)
+    if mds is None:
+        raise Http404
+    return mds
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind ``role_required`` (typed for the services)."""
+    from .models import User  # mds.models is loaded by then; a top import would be circular
+
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 # Where each role lands after login. Ordered: a user with several roles lands on the first.

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from accompagnement.models import MediationSession
 from accompagnement.selectors import sessions_visible_to
 from mds.forms import add_service_error, parse_id
-from mds.models import MDS, User
-from mds.permissions import current_mds, role_required
+from mds.models import User
+from mds.permissions import current_mds, current_mds_or_404, request_user, role_required
 from mds.roles import Role
 from rgpd.models import JournalReason
 from rgpd.selectors.reads import journal_read
@@ -41,21 +41,10 @@ INBOX_SIZE = 50
 DIRECTORY_ROLES = (*SENDER_ROLES,)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _mds(request: HttpRequest, *roles: str) -> MDS:
-    mds = current_mds(request, *roles)
-    if mds is None:
-        raise Http404
-    return mds
-
-
 @role_required(*RECEIVERS)
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    mds = _mds(request, *RECEIVERS)
+    user = request_user(request)
+    mds = current_mds_or_404(request, *RECEIVERS)
     rows = list(selectors.inbox(user=user, mds=mds)[:INBOX_SIZE])
     now = timezone.now()
     return render(
@@ -72,7 +61,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @role_required(*SENDER_ROLES)
 def sent(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "orientations/sent.html",
@@ -83,8 +72,8 @@ def sent(request: HttpRequest) -> HttpResponse:
 @role_required(Role.DIRECTION)
 def overview(request: HttpRequest) -> HttpResponse:
     """The MDS direction: every referral of the MDS with its state (never a note)."""
-    user = _user(request)
-    mds = _mds(request, Role.DIRECTION)
+    user = request_user(request)
+    mds = current_mds_or_404(request, Role.DIRECTION)
     rows = list(selectors.of_mds(user=user, mds=mds))
     return render(
         request,
@@ -95,8 +84,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(*SENDER_ROLES)
 def referral_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    mds = _mds(request, *SENDER_ROLES)
+    user = request_user(request)
+    mds = current_mds_or_404(request, *SENDER_ROLES)
     source = request.POST if request.method == "POST" else request.GET
     usager = selectors.sender_usager(user=user, mds=mds, pk=parse_id(source.get("usager")))
     session = None
@@ -161,7 +150,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 
 def _referral_or_404(request: HttpRequest, pk: int, action: str = rules.VIEW) -> Any:
-    referral = selectors.access_referral(_user(request), pk, action)
+    referral = selectors.access_referral(request_user(request), pk, action)
     if referral is None:
         raise Http404
     return referral
@@ -169,7 +158,7 @@ def _referral_or_404(request: HttpRequest, pk: int, action: str = rules.VIEW) ->
 
 @role_required(*SENDER_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = _referral_or_404(request, pk)
     if referral.state == "sent" and rules.may(user, referral, rules.ACT):
         referral = services.mark_seen(actor=user, referral=referral)
@@ -223,7 +212,7 @@ def _person_sessions(user: User, referral: Referral) -> list[MediationSession]:
 def _act(
     request: HttpRequest, pk: int, form_class: type[Form], action: str, template: str
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = _referral_or_404(request, pk, rules.VIEW)
     form = form_class(request.POST or None)
     status = 200
@@ -278,7 +267,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*RECEIVERS)
 def take(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = _referral_or_404(request, pk)
     try:
         services.take_referral(actor=user, referral=referral)

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-
-from mds.models import User
-
-
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from django.http import HttpResponse
 
 
 def no_store(response: HttpResponse) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accompagnement.models import Usager
 from accompagnement.selectors import search_usagers
-from mds.permissions import role_required
+from mds.permissions import request_user, role_required
 from mds.roles import Role
 
 from ... import journal
@@ -26,7 +26,7 @@ from ...personal_data import categories
 from ...selectors.journal import journal_for_dpo
 from ...selectors.vault import live_secret_counts
 from .. import rights, selectors
-from . import no_store, request_user
+from . import no_store
 
 DPO = Role.DPO
 

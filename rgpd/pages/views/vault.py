@@ -30,7 +30,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accompagnement.models import Usager
 from accompagnement.selectors import search_usagers
 from mds.forms import add_service_error
-from mds.permissions import role_required
+from mds.permissions import request_user, role_required
 
 from ...forms.dpo import SearchForm
 from ...forms.vault import ConsentForm, CredentialForm, DestroyForm, DocumentForm, RevealForm
@@ -43,7 +43,7 @@ from ...selectors.vault import person_vault as person_vault_data
 from ...services import consents, credentials, documents
 from ...uploads import BoundedMemoryUploadHandler, max_document_bytes
 from .. import selectors
-from . import no_store, request_user
+from . import no_store
 
 ViewFunc = Callable[..., HttpResponse]
 
