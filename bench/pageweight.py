@@ -58,6 +58,10 @@ GOAL_COLD_SECONDS = 1.5
 GOAL_WARM_BYTES = 10 * 1024
 GOAL_TAP_SECONDS = 0.6
 MOTIVE = "Information"
+#: Each request of the page: start, first byte, end (ms from the navigation start).
+TIMELINE = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .map(e => [e.name, e.startTime, e.responseStart, e.responseEnd])"""
 
 
 def prepare() -> str:
@@ -183,6 +187,12 @@ def measure(
                 out(f"{label:<22}{kind:>6}{size:>10}{count:>10}{seconds:>11.2f}s")
                 for request_url, request_bytes in link.detail if detail else []:
                     out(f"    {request_bytes:>8}  {request_url.removeprefix(base_url)}")
+                timeline = link.page.evaluate(TIMELINE) if detail else []
+                for name, start, first_byte, end in timeline:
+                    out(
+                        f"    {start:>6.0f} → {first_byte:>6.0f} → {end:>6.0f} ms  "
+                        f"{name.removeprefix(base_url)}"
+                    )
             context.close()
 
         context = browser.new_context(
@@ -194,6 +204,7 @@ def measure(
         link = Link(context, kbps, latency)
         link.visit("/accueil/arrivee/")
         times: list[float] = []
+        in_page: list[float] = []
         tap_bytes: list[int] = []
         for _ in range(taps):
             button = link.page.get_by_role("button", name=MOTIVE, exact=True)
@@ -204,16 +215,28 @@ def measure(
             link.page.locator("#ticket").wait_for(state="visible")
             times.append(time.perf_counter() - started)
             link.page.wait_for_load_state("load")
+            # The ticket's document, from the tap's navigation start to its DOM ready (its
+            # stylesheet and scripts are cached): without Playwright's own round trips.
+            in_page.append(
+                link.page.evaluate(
+                    "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000"
+                )
+            )
+            link.page.wait_for_timeout(300)
             tap_bytes.append(link.bytes)
             link.visit("/accueil/arrivee/")
         context.close()
         browser.close()
 
-    tap = statistics.median(times)
+    tap = statistics.median(in_page)
     out(
-        f"touche du motif → numéro du ticket : médiane {tap:.2f} s "
-        f"(min {min(times):.2f}, max {max(times):.2f}, {taps} essais), "
+        f"touche du motif → ticket affiché (navigation, dans la page) : médiane {tap:.2f} s "
+        f"(min {min(in_page):.2f}, max {max(in_page):.2f}, {taps} essais), "
         f"{statistics.median(tap_bytes):.0f} octets"
+    )
+    out(
+        f"  vu de Playwright (clic → #ticket visible, ses allers-retours compris) : médiane "
+        f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
     )
     cold_bytes, _, cold_seconds = results["page d'arrivée froid"]
     warm_bytes = results["page d'arrivée chaud"][0]
@@ -254,7 +277,14 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.mkdir(parents=True, exist_ok=True)
         try:
             with gunicorn(port, 2, RESULTS / f"gunicorn-pageweight-{now:%Y-%m-%d}.log"):
-                measure(f"http://{HOST}:{port}", board_url, args.taps, args.kbps, args.latency, args.detail)
+                measure(
+                    f"http://{HOST}:{port}",
+                    board_url,
+                    args.taps,
+                    args.kbps,
+                    args.latency,
+                    args.detail,
+                )
         except Exception as error:  # a measurement: report, exit 0
             out(f"Échec de la mesure : {error!r}")
         finally:
