@@ -8,13 +8,13 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.middleware.gzip import GZipMiddleware
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -176,7 +176,8 @@ def _compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     Django's GZipMiddleware also pads each answer with random bytes ("Heal the Breach"). Pages
     that echo typed text back (a form with errors) are sent uncompressed.
     """
-    return GZipMiddleware(lambda _request: response).process_response(request, response)
+    GZipMiddleware(lambda _request: response).process_response(request, response)  # in place
+    return response
 
 
 def _ticket_page(request: HttpRequest, passage: Passage) -> HttpResponse:

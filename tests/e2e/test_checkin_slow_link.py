@@ -105,8 +105,9 @@ def test_the_ticket_comes_back_in_the_tap_answer_and_a_reload_gives_no_second_ti
     page.evaluate(
         """() => document.addEventListener("submit", (event) => {
               const b = event.submitter;
+              const spinner = !!b.querySelector(".spinner-border");
               sessionStorage.setItem("test-busy", JSON.stringify(
-                  [b.getAttribute("aria-busy"), b.textContent, !!b.querySelector(".spinner-border")]));
+                  [b.getAttribute("aria-busy"), b.textContent, spinner]));
            })"""
     )
     documents: list[str] = []
