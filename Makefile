@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mds_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test services services-stop lint typecheck pytest e2e bench bench-queue clean
+.PHONY: install run test services services-stop lint typecheck pytest e2e bench bench-queue bench-pageweight clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est nécessaire (PYTHON=python3.12 make ...).")'
@@ -69,6 +69,10 @@ bench: install
 ## make bench-queue: bytes per poll of the waiting list at 100 present (bench/queue_poll.py)
 bench-queue: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/queue_poll.py $(BENCH_ARGS)
+
+## make bench-pageweight: bytes and load times of the accueil pages on a 400 kbit/s, 400 ms link
+bench-pageweight: install
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/pageweight.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

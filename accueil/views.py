@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -85,7 +86,8 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     attacker can reflect into it. These rows hold no secret — no CSRF token (the page's
     ``#queue-actions`` form carries it), no session data — and reflect nothing from the request
     (``?pour`` only selects a role from a fixed list). So this fragment is compressed; pages
-    with a form (a token) or vault secrets are not, and no site-wide GZipMiddleware is used.
+    that echo typed input or hold vault secrets are not (the check-in and ticket pages are: see
+    ``_compressed``), and no site-wide GZipMiddleware is used.
     """
     mds = _mds_or_404(request, *services.QUEUE_ROLES)
     role = request.GET.get("pour")
@@ -139,17 +141,47 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     messages.warning(
                         request, _("Passage enregistré hors des horaires d'ouverture de la MDS.")
                     )
-                return redirect("accueil:ticket", pk=result.passage.pk)
+                # The ticket in the POST's own answer, not a redirect: one round trip less on
+                # the desk's slow link (issue 13). static/js/checkin.js then puts the ticket's
+                # URL in the address bar; without JS a reload re-posts the same client_token,
+                # which gives back the same ticket (services.check_in is idempotent on it).
+                return _ticket_page(request, result.passage)
         status = 400
     else:
         form = CheckInForm(initial={"client_token": uuid.uuid4()}, professionals=professionals)
         status = 200
-    return render(
+    response = render(
         request,
         "accueil/checkin.html",
-        {"form": form, "mds": mds, "motives": selectors.active_motives()},
+        {
+            "form": form,
+            "mds": mds,
+            "motives": selectors.active_motives(),
+            # For "another visitor" when the tablet offers to retry a check-in whose answer was
+            # lost (checkin.js): the retry keeps the form's key, a new visitor gets this one.
+            "spare_token": uuid.uuid4(),
+        },
         status=status,
     )
+    # A form sent back with errors shows what was typed (the alias): not compressed (BREACH).
+    return _compressed(request, response) if status == 200 else response
+
+
+def _compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """gzip for the check-in and ticket pages: 9 KB → 3 KB on the desk's slow link (issue 13).
+
+    BREACH needs a secret that stays the same across responses next to input the attacker
+    reflects into them. These pages reflect nothing from the request (the motive comes from a
+    fixed list) and their only secret, the CSRF token, is masked afresh in every response;
+    Django's GZipMiddleware also pads each answer with random bytes ("Heal the Breach"). Pages
+    that echo typed text back (a form with errors) are sent uncompressed.
+    """
+    GZipMiddleware(lambda _request: response).process_response(request, response)  # in place
+    return response
+
+
+def _ticket_page(request: HttpRequest, passage: Passage) -> HttpResponse:
+    return _compressed(request, render(request, "accueil/ticket.html", {"passage": passage}))
 
 
 @never_cache
@@ -158,7 +190,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     passage = selectors.passage_for(user=request.user, pk=pk)
     if passage is None:
         raise Http404
-    return render(request, "accueil/ticket.html", {"passage": passage})
+    return _ticket_page(request, passage)
 
 
 @role_required(*services.QUEUE_ROLES)

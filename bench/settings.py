@@ -10,10 +10,16 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 SECURE_SSL_REDIRECT = False
-# Templates use {% static %}: no manifest is needed when the files are not collected.
+# Templates use {% static %}: no manifest is needed when the files are not collected. The page
+# weight bench (bench/pageweight.py) collects them as production does (hashed names, gzip,
+# immutable caching by WhiteNoise) into STATIC_ROOT and sets BENCH_COLLECTED_STATIC=1.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if os.environ.get("BENCH_COLLECTED_STATIC") == "1"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 # First, so the measured time covers every other middleware.
 MIDDLEWARE = ["bench.middleware.ServerTimingMiddleware", *MIDDLEWARE]

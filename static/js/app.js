@@ -1,4 +1,17 @@
 // MDS Connectée — small progressive enhancements. Loaded as a file: the CSP forbids inline script.
+// The header's menu button on narrow screens: what Bootstrap's collapse did, without its 23 KB of
+// JavaScript (the tablets are on slow links; issue 13).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (!button) { return; }
+    var menu = document.getElementById(button.dataset.menuToggle);
+    if (!menu) { return; }
+    var open = menu.classList.toggle("show");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
 (function () {
   "use strict";
   // Submitting a form twice (double tap on a tablet) is idempotent server-side; this only avoids

@@ -136,7 +136,7 @@ def test_collectstatic_with_production_settings_builds_compressed_hashed_files(
     static_root: Path,
 ) -> None:
     manifest = json.loads((static_root / "staticfiles.json").read_text())
-    hashed = manifest["paths"]["vendor/bootstrap/bootstrap.min.css"]
+    hashed = manifest["paths"]["vendor/bootstrap/bootstrap.subset.min.css"]
     assert (static_root / hashed).exists()
     assert (static_root / (hashed + ".gz")).exists()
 
@@ -162,7 +162,7 @@ def test_gunicorn_with_production_settings_serves_login_static_and_health(
     status, headers, body = production.get("/compte/login/", HTTPS)
     assert status == 200, body[:2000]
     assert "Connexion" in body.decode()
-    match = re.search(rb"/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", body)
+    match = re.search(rb"/static/vendor/bootstrap/bootstrap\.subset\.min\.[0-9a-f]{12}\.css", body)
     assert match, "the login page links the hashed stylesheet"
 
     status, headers, body = production.get(
