@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,47 @@ def waiting_list(
         qs = qs.filter(Q(oriented_to=for_role) | Q(appointment_with=user.pk))
     qs = scope(qs, user, *QUEUE_ROLES)
     return queue_order(qs).select_related("motive", "language")
+
+
+@dataclass(frozen=True)
+class MotiveCount:
+    motive: Motive
+    waiting: int
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """The waiting list as a page shows it: the rows (narrowed to one motive when asked) and
+    the counts of people waiting, in all and per motive (always over the whole list)."""
+
+    rows: list[Passage]
+    waiting: int
+    busy: int
+    by_motive: list[MotiveCount]
+    motive: Motive | None
+
+
+def queue_view(
+    *,
+    user: User | AnonymousUser,
+    mds: MDS,
+    for_role: str | None = None,
+    motive_code: str = "",
+    today: dt.date | None = None,
+) -> QueueView:
+    """One query for the list; the counts and the motive filter are computed from it in
+    Python (a day's active passages of one MDS are a few hundred rows at most), so the polled
+    rows keep a constant number of queries. An unknown motive code means no filter."""
+    passages = list(waiting_list(user=user, mds=mds, for_role=for_role, today=today))
+    selected = motive_by_code(motive_code) if motive_code else None
+    waiting = Counter(p.motive_id for p in passages if p.status == Status.WAITING)
+    return QueueView(
+        rows=[p for p in passages if selected is None or p.motive_id == selected.pk],
+        waiting=sum(waiting.values()),
+        busy=sum(1 for p in passages if p.status != Status.WAITING),
+        by_motive=[MotiveCount(m, waiting[m.pk]) for m in active_motives()],
+        motive=selected,
+    )
 
 
 def passage_for(*, user: User | AnonymousUser, pk: int) -> Passage | None:
