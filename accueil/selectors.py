@@ -16,7 +16,7 @@ from mds.models import User as UserModel
 from mds.permissions import scope
 from mds.roles import Role
 
-from .models import ACTIVE_STATUSES, QUEUE_ROLES, Language, Motive, Passage, Status
+from .models import ACTIVE_STATUSES, QUEUE_ROLES, Desk, Language, Motive, Passage, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -144,9 +144,12 @@ class BoardLine:
     status: str
 
 
-def board_for(*, mds: MDS, today: dt.date | None = None, limit: int = 8) -> list[BoardLine]:
-    """What the waiting-room screen shows: ticket numbers and desks only, never names/motives."""
-    rows = (
+def board_for(
+    *, mds: MDS, today: dt.date | None = None, limit: int = 8, language: str = "fr"
+) -> list[BoardLine]:
+    """What the waiting-room screen shows: ticket numbers and desks only, never names/motives;
+    desk names in ``language`` when the desk's row has a translation (French otherwise)."""
+    rows = list(
         Passage.objects.filter(
             mds=mds,
             day=today or timezone.localdate(),
@@ -156,7 +159,21 @@ def board_for(*, mds: MDS, today: dt.date | None = None, limit: int = 8) -> list
         .order_by("-called_at")
         .values_list("ticket_number", "desk", "status")[:limit]
     )
-    return [BoardLine(f"{number:03d}", desk, status) for number, desk, status in rows]
+    names: dict[str, str] = {}
+    labels = {desk for _number, desk, _status in rows if desk}
+    if language != "fr" and labels:
+        names = {
+            desk.label: desk.label_in(language)
+            for desk in Desk.objects.filter(mds=mds, label__in=labels)
+        }
+    return [
+        BoardLine(f"{number:03d}", names.get(desk, desk), status) for number, desk, status in rows
+    ]
+
+
+def desks_of(*, mds: MDS) -> QuerySet[Desk]:
+    """The desks offered at the desk page of ``mds`` (suggestions; a new name is accepted)."""
+    return Desk.objects.filter(mds=mds, is_active=True)
 
 
 def waiting_count(*, mds: MDS, today: dt.date | None = None) -> int:

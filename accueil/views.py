@@ -270,6 +270,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "role_label": Role(role).label,
             "current": current,
             "call_form": CallForm(initial={"desk": _desk(request, "")}),
+            "desks": selectors.desks_of(mds=mds),
             **_queue_context(request, mds=mds, page="accueil:desk", for_role=role),
         },
     )
@@ -311,7 +312,7 @@ def _board_context(token: str, language: str) -> dict[str, object]:
     mds = get_object_or_404(MDS, board_token=token, is_active=True)
     return {
         "mds": mds,
-        "lines": selectors.board_for(mds=mds),
+        "lines": selectors.board_for(mds=mds, language=language),
         "waiting": selectors.waiting_count(mds=mds),
         "lang": language,
         "rtl": language in RTL_LANGUAGES,
