@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mds.admin import MDSFilter, ReferenceAdmin
 
-from .models import Language, Motive, Passage, PassageEvent
+from .models import Desk, Language, Motive, Passage, PassageEvent
 
 
 @admin.register(Motive)
@@ -21,6 +21,25 @@ class MotiveAdmin(ReferenceAdmin):
 @admin.register(Language)
 class LanguageAdmin(ReferenceAdmin):
     pass
+
+
+@admin.register(Desk)
+class DeskAdmin(ReferenceAdmin):
+    """Desks of each MDS and their names on the waiting-room screen in English and Arabic."""
+
+    list_display = ("label", "label_en", "label_ar", "site", "position", "is_active")
+    list_editable = ("label_en", "label_ar", "position", "is_active")
+    list_filter = ("mds", "is_active")
+    list_select_related = ("mds",)
+    fields = ("mds", "label", "label_en", "label_ar", "code", "position", "is_active")
+
+    @admin.display(description=_("MDS"), ordering="mds__name")
+    def site(self, obj: Desk) -> str:
+        return obj.mds.name
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # the MDS and the code are fixed once created (history and exports read them)
+        return ("mds", "code") if obj is not None else ()
 
 
 class PassageEventInline(admin.TabularInline[PassageEvent, Passage]):

@@ -48,6 +48,45 @@ class Language(ReferenceItem):
         verbose_name_plural = _("langues")
 
 
+class Desk(ReferenceItem):
+    """Where a visitor is called (a desk, office or counter of one MDS), with the names the
+    waiting-room screen shows in its English and Arabic turns.
+
+    ``Passage.desk`` keeps the French name as it was called (history keeps its meaning if a desk
+    is renamed); the board looks the translations up by that name. A name typed at a desk page
+    that is not in the list yet becomes a row here (``accueil.services.desk_named``), so the
+    admin only has to add its translations.
+    """
+
+    # A code per MDS ("bureau-2" exists in every MDS), not across the whole list.
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        help_text=_("Identifiant stable utilisé par le code et les exports ; ne pas le modifier."),
+    )
+    mds = models.ForeignKey(
+        MDS, on_delete=models.CASCADE, related_name="desks", verbose_name=_("MDS")
+    )
+    label = models.CharField(
+        _("nom (français)"), max_length=40, help_text=_("Tel qu'affiché sur l'écran, ex. Bureau 2.")
+    )
+    label_en = models.CharField(_("nom en anglais"), max_length=40, blank=True)
+    label_ar = models.CharField(_("nom en arabe"), max_length=40, blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("bureau d'appel")
+        verbose_name_plural = _("bureaux d'appel")
+        constraints = [
+            models.UniqueConstraint(fields=["mds", "label"], name="desk_label_unique_per_mds"),
+            models.UniqueConstraint(fields=["mds", "code"], name="desk_code_unique_per_mds"),
+        ]
+
+    def label_in(self, language: str) -> str:
+        """The name in ``language`` ("fr", "en", "ar"), French when not translated."""
+        translated = {"en": self.label_en, "ar": self.label_ar}.get(language, "")
+        return translated or self.label
+
+
 class Priority(models.TextChoices):
     NONE = "", _("Aucune")
     DISABILITY = "handicap", _("Handicap")

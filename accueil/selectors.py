@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from mds.models import User as UserModel
 from mds.permissions import scope
 from mds.roles import Role
 
-from .models import ACTIVE_STATUSES, QUEUE_ROLES, Language, Motive, Passage, Status
+from .models import ACTIVE_STATUSES, QUEUE_ROLES, Desk, Language, Motive, Passage, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -81,6 +82,47 @@ def waiting_list(
     return queue_order(qs).select_related("motive", "language")
 
 
+@dataclass(frozen=True)
+class MotiveCount:
+    motive: Motive
+    waiting: int
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """The waiting list as a page shows it: the rows (narrowed to one motive when asked) and
+    the counts of people waiting, in all and per motive (always over the whole list)."""
+
+    rows: list[Passage]
+    waiting: int
+    busy: int
+    by_motive: list[MotiveCount]
+    motive: Motive | None
+
+
+def queue_view(
+    *,
+    user: User | AnonymousUser,
+    mds: MDS,
+    for_role: str | None = None,
+    motive_code: str = "",
+    today: dt.date | None = None,
+) -> QueueView:
+    """One query for the list; the counts and the motive filter are computed from it in
+    Python (a day's active passages of one MDS are a few hundred rows at most), so the polled
+    rows keep a constant number of queries. An unknown motive code means no filter."""
+    passages = list(waiting_list(user=user, mds=mds, for_role=for_role, today=today))
+    selected = motive_by_code(motive_code) if motive_code else None
+    waiting = Counter(p.motive_id for p in passages if p.status == Status.WAITING)
+    return QueueView(
+        rows=[p for p in passages if selected is None or p.motive_id == selected.pk],
+        waiting=sum(waiting.values()),
+        busy=sum(1 for p in passages if p.status != Status.WAITING),
+        by_motive=[MotiveCount(m, waiting[m.pk]) for m in active_motives()],
+        motive=selected,
+    )
+
+
 def passage_for(*, user: User | AnonymousUser, pk: int) -> Passage | None:
     qs = scope(Passage.objects.filter(pk=pk), user, *QUEUE_ROLES)
     return qs.select_related("motive", "language", "mds").first()
@@ -102,9 +144,12 @@ class BoardLine:
     status: str
 
 
-def board_for(*, mds: MDS, today: dt.date | None = None, limit: int = 8) -> list[BoardLine]:
-    """What the waiting-room screen shows: ticket numbers and desks only, never names/motives."""
-    rows = (
+def board_for(
+    *, mds: MDS, today: dt.date | None = None, limit: int = 8, language: str = "fr"
+) -> list[BoardLine]:
+    """What the waiting-room screen shows: ticket numbers and desks only, never names/motives;
+    desk names in ``language`` when the desk's row has a translation (French otherwise)."""
+    rows = list(
         Passage.objects.filter(
             mds=mds,
             day=today or timezone.localdate(),
@@ -114,7 +159,21 @@ def board_for(*, mds: MDS, today: dt.date | None = None, limit: int = 8) -> list
         .order_by("-called_at")
         .values_list("ticket_number", "desk", "status")[:limit]
     )
-    return [BoardLine(f"{number:03d}", desk, status) for number, desk, status in rows]
+    names: dict[str, str] = {}
+    labels = {desk for _number, desk, _status in rows if desk}
+    if language != "fr" and labels:
+        names = {
+            desk.label: desk.label_in(language)
+            for desk in Desk.objects.filter(mds=mds, label__in=labels)
+        }
+    return [
+        BoardLine(f"{number:03d}", names.get(desk, desk), status) for number, desk, status in rows
+    ]
+
+
+def desks_of(*, mds: MDS) -> QuerySet[Desk]:
+    """The desks offered at the desk page of ``mds`` (suggestions; a new name is accepted)."""
+    return Desk.objects.filter(mds=mds, is_active=True)
 
 
 def waiting_count(*, mds: MDS, today: dt.date | None = None) -> int:

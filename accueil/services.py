@@ -36,6 +36,7 @@ from .models import (
     TRANSITIONS,
     Action,
     DailyTicketCounter,
+    Desk,
     Language,
     Motive,
     Passage,
@@ -43,6 +44,7 @@ from .models import (
     Priority,
     Status,
 )
+from .reference import suggested_desk_translations, unique_desk_code
 from .selectors import queue_order
 
 
@@ -194,6 +196,25 @@ _CHECK_IN_CONTENT = (
 )
 
 
+def desk_named(*, mds_id: int, label: str) -> Desk:
+    """The desk of MDS ``mds_id`` called ``label``, created when it is a new name: every desk
+    name used is reference data the admin can translate (usual names come translated)."""
+    desk = Desk.objects.filter(mds_id=mds_id, label=label).first()
+    if desk is not None:
+        return desk
+    english, arabic = suggested_desk_translations(label)
+    desk, _created = Desk.objects.get_or_create(
+        mds_id=mds_id,
+        label=label,
+        defaults={
+            "code": unique_desk_code(Desk, mds_id, label),
+            "label_en": english,
+            "label_ar": arabic,
+        },
+    )
+    return desk
+
+
 @transaction.atomic
 def transition(
     *,
@@ -235,7 +256,7 @@ def transition(
         desk = desk.strip()[:40]
         if not desk:
             raise ValidationError(_("Indiquez le bureau où la personne est appelée."))
-        passage.desk = desk
+        passage.desk = desk_named(mds_id=passage.mds_id, label=desk).label
         passage.called_at = passage.called_at or now
         passage.called_by = actor
         note = desk

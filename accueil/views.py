@@ -12,7 +12,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
@@ -55,20 +55,33 @@ def _desk(request: HttpRequest, default: str) -> str:
     return str(request.session.get(DESK_SESSION_KEY) or default)
 
 
+def _queue_context(
+    request: HttpRequest, *, mds: MDS, page: str, for_role: str | None = None
+) -> dict[str, object]:
+    """The waiting list of a page, filtered by ``?motif=`` (a plain GET link: works without
+    JS); the 10 s poll and the row buttons' way back keep the filter."""
+    queue = selectors.queue_view(
+        user=request.user, mds=mds, for_role=for_role, motive_code=request.GET.get("motif", "")
+    )
+    params = {"pour": for_role or "", "motif": queue.motive.code if queue.motive else ""}
+    poll_query = urlencode({key: value for key, value in params.items() if value})
+    page_url = reverse(page)
+    return {
+        "queue": queue,
+        "passages": queue.rows,
+        "page_url": page_url,
+        "poll_url": reverse("accueil:queue_rows") + (f"?{poll_query}" if poll_query else ""),
+        "back_url": page_url + (f"?motif={queue.motive.code}" if queue.motive else ""),
+    }
+
+
 @never_cache
 @role_required(Role.ACCUEIL)
 def home(request: HttpRequest) -> HttpResponse:
     """The agent's screen: the whole waiting list of the MDS and the check-in button."""
     mds = _mds_or_404(request, Role.ACCUEIL)
-    return render(
-        request,
-        "accueil/home.html",
-        {
-            "mds": mds,
-            "passages": selectors.waiting_list(user=request.user, mds=mds),
-            "back_url": reverse("accueil:home"),
-        },
-    )
+    context = {"mds": mds, **_queue_context(request, mds=mds, page="accueil:home")}
+    return render(request, "accueil/home.html", context)
 
 
 @gzip_page
@@ -85,17 +98,22 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     BREACH: compressing a response is only dangerous when it holds a secret next to input an
     attacker can reflect into it. These rows hold no secret — no CSRF token (the page's
     ``#queue-actions`` form carries it), no session data — and reflect nothing from the request
-    (``?pour`` only selects a role from a fixed list). So this fragment is compressed; pages
-    that echo typed input or hold vault secrets are not (the check-in and ticket pages are: see
-    ``_compressed``), and no site-wide GZipMiddleware is used.
+    (``?pour`` only selects a role from a fixed list, ``?motif`` a motive of the reference
+    list). So this fragment is compressed; pages that echo typed input or hold vault secrets
+    are not (the check-in and ticket pages are: see ``_compressed``), and no site-wide
+    GZipMiddleware is used.
+
+    The count and the motive filter above the list travel with the rows as out-of-band swaps
+    (``#file-compte``, ``#file-filtre``).
     """
     mds = _mds_or_404(request, *services.QUEUE_ROLES)
     role = request.GET.get("pour")
     for_role = role if role in DESK_ROLES and has_role(request.user, role) else None
-    passages = selectors.waiting_list(user=request.user, mds=mds, for_role=for_role)
+    page = "accueil:desk" if for_role is not None else "accueil:home"
+    context = _queue_context(request, mds=mds, page=page, for_role=for_role)
     html = render_to_string(
         "accueil/_queue_rows.html",
-        {"passages": passages, "compact": for_role is not None},
+        {**context, "compact": for_role is not None, "out_of_band": True},
         request=request,
     )
     version = hashlib.blake2b(html.encode(), digest_size=12).hexdigest()
@@ -284,8 +302,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "role_label": Role(role).label,
             "current": current,
             "call_form": CallForm(initial={"desk": _desk(request, "")}),
-            "passages": selectors.waiting_list(user=request.user, mds=mds, for_role=role),
-            "back_url": reverse("accueil:desk"),
+            "desks": selectors.desks_of(mds=mds),
+            **_queue_context(request, mds=mds, page="accueil:desk", for_role=role),
         },
     )
 
@@ -326,7 +344,7 @@ def _board_context(token: str, language: str) -> dict[str, object]:
     mds = get_object_or_404(MDS, board_token=token, is_active=True)
     return {
         "mds": mds,
-        "lines": selectors.board_for(mds=mds),
+        "lines": selectors.board_for(mds=mds, language=language),
         "waiting": selectors.waiting_count(mds=mds),
         "lang": language,
         "rtl": language in RTL_LANGUAGES,

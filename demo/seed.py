@@ -23,6 +23,7 @@ from accompagnement.services.common import DemarcheInput
 from accompagnement.services.sessions import log_session
 from accompagnement.services.usagers import create_usager
 from accueil.reference import seed_reference_data as seed_accueil
+from accueil.services import desk_named
 from mds.models import MDS, OpeningPeriod, User
 from mds.roles import Role
 from mds.services import grant_membership
@@ -92,6 +93,10 @@ def demo_password() -> str:
     return password
 
 
+#: Desks of every demo site (their English and Arabic names come with them).
+DEMO_DESKS = ("Accueil", "Bureau 1", "Bureau 2", "Bureau 3")
+
+
 def seed_reference_data() -> None:
     """Reference lists come from data migrations; put back any that a flush removed."""
     seed_accueil(apps)
@@ -115,6 +120,8 @@ def seed(*, password: str) -> list[DemoAccount]:
                 for day in range(5)
                 for start, end in OPENING
             )
+        for desk in DEMO_DESKS:
+            desk_named(mds_id=mds.pk, label=desk)
         sites[site.code] = mds
     for account in ACCOUNTS:
         user, _ = User.objects.update_or_create(
