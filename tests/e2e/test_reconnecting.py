@@ -94,7 +94,7 @@ def test_the_error_page_is_readable_on_a_tablet_and_a_phone(
     assert response is not None and response.status == 500
     expect(page.get_by_role("heading", level=1)).to_have_text("Une erreur est survenue")
     assert page.locator('meta[name="viewport"]').count() == 1
-    link = page.get_by_role("link", name="Revenir à l'accueil")
+    link = page.get_by_role("link", name="Voir la file d'attente / revenir à l'accueil")
     box = link.bounding_box()
     assert box is not None and box["height"] >= 44  # styled: a touch-size button
     header = page.locator(".error-header")

@@ -20,3 +20,11 @@ def test_the_500_page_needs_no_database_and_has_a_viewport_and_a_stylesheet(
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert 'href="/static/css/error.css"' in html
     assert "style=" not in html and "<style" not in html and "<script" not in html
+
+
+def test_the_500_page_tells_the_agent_to_look_at_the_queue_before_checking_in_again() -> None:
+    # Issue 13, item 16, without JavaScript: the check-in may have been recorded before the
+    # page that followed failed; checking the queue first avoids a second ticket.
+    html = server_error(RequestFactory().get("/")).content.decode()
+    assert "Regardez d'abord la file d'attente" in html
+    assert 'href="/"' in html
