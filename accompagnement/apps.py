@@ -15,3 +15,9 @@ class AccompagnementConfig(AppConfig):
         # rgpd sits below this app (layers): it learns about our tables by registration.
         register_read_action("accompagnement.Usager", action="view_person", target_type="usager")
         register_personal_data(*CATEGORIES)
+        # imported here: both load models, ready only now
+        from mds.jobs.purges import register as register_purge
+
+        from .services.retention import PURGE
+
+        register_purge(PURGE)

@@ -56,6 +56,7 @@ CATEGORIES: tuple[Category, ...] = (
             "faire_pour_reason",
             "consent_recorded",
             "next_appointment",
+            "note",
         ),
         purpose="Suivre les démarches faites avec la personne ; bilan d'activité.",
         legal_basis=PUBLIC_INTEREST,
@@ -63,7 +64,8 @@ CATEGORIES: tuple[Category, ...] = (
         access=(*MEDIATION, Role.DIRECTION),
         erase=Erase.UPDATE,
         person=lambda usager: Q(usager=usager),
-        replace={"file_number": "", "faire_pour_reason": ""},
+        replace={"file_number": "", "faire_pour_reason": "", "note": ""},
+        note="La note libre est effacée ; date, durée, démarches et modes restent (statistiques).",
     ),
     Category(
         key="demarches",

@@ -273,3 +273,48 @@ def right_check_for(user: User | AnonymousUser | None, pk: int) -> RelatedRightC
 
 def ateliers_of(user: User | AnonymousUser | None, mds: MDS, limit: int = 50) -> QuerySet[Atelier]:
     return ateliers_visible_to(user).filter(mds=mds).order_by("-date", "-pk")[:limit]
+
+
+#: How many people the session form's picker lists: enough to choose, few enough for a tablet.
+PICKER_RESULTS = 8
+
+
+@dataclass(frozen=True)
+class UsagerPicker:
+    """What the session form's person picker shows: the search, its first results, the person
+    already chosen (kept even when the search no longer finds them)."""
+
+    query: str
+    results: list[Usager]
+    selected: Usager | None
+    more: bool  # more matches than shown: refine the search
+
+    @property
+    def choices(self) -> list[Usager]:
+        if self.selected is None or any(u.pk == self.selected.pk for u in self.results):
+            return self.results
+        return [self.selected, *self.results]
+
+
+def usager_picker(
+    user: User | AnonymousUser | None,
+    mds: MDS,
+    *,
+    query: str,
+    selected: object = None,
+    limit: int = PICKER_RESULTS,
+) -> UsagerPicker:
+    """Two queries at most, whatever the number of profiles: the search (``limit`` + 1 rows,
+    to know whether there are more) and the chosen person."""
+    query = (query or "").strip()[:80]
+    usagers = usagers_visible_to(user).filter(mds=mds)
+    found = list(search_usagers(usagers, query, limit=limit + 1)) if query else []
+    chosen = None
+    pk = parse_id(str(selected)) if selected not in (None, "") else None
+    if pk is not None:
+        chosen = (
+            next((u for u in found[:limit] if u.pk == pk), None) or usagers.filter(pk=pk).first()
+        )
+    return UsagerPicker(
+        query=query, results=found[:limit], selected=chosen, more=len(found) > limit
+    )

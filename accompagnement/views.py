@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,18 +19,22 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accueil.models import Passage
 from accueil.selectors import passage_for
 from mds.forms import parse_id
+from mds.models import MDS, User
 from mds.permissions import current_mds_or_404, request_user, role_required
 from mds.roles import Role
 from rgpd.selectors.reads import journal_read
 
 from . import selectors
-from .forms import AtelierForm, SessionForm, UsagerForm
+from .forms import AtelierForm, SessionForm, UsagerForm, create_profile_from, redisplay
 from .models import (
+    AUTONOMY_STEPS,
     MODE_OF_HELP_DEFINITIONS,
     MediationSession,
     ModeOfHelp,
+    autonomy_step,
 )
 from .services.demarches import MAX_DEMARCHES
 from .services.rules import mark_right_checked
@@ -71,6 +78,12 @@ def _next_step(request: HttpRequest, session: MediationSession) -> str | None:
     return f"{target}?{urlencode(query)}"
 
 
+#: The session form's secondary buttons (``name="action"``): they redisplay the form with
+#: everything kept instead of saving it, so they work without JavaScript.
+SEARCH = "chercher"
+CREATE_PROFILE = "creer_profil"
+
+
 @role_required(Role.MEDIATEUR)
 def session_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -82,11 +95,17 @@ def session_new(request: HttpRequest) -> HttpResponse:
         passage = passage_for(user=user, pk=passage_id)
         if passage is None or passage.mds_id != mds.pk:
             raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in (SEARCH, CREATE_PROFILE):
+        return _session_draft(request, action=action, user=user, mds=mds, passage=passage)
     # Defaults of the common case: today, 30 min, done (one tap less each).
     initial = selectors.session_form_defaults(from_passage=passage is not None)
     usager_id = parse_id(request.GET.get("usager"))
     if usager_id is not None:
         initial["usager"] = selectors.usager_for(user, usager_id)
+    elif passage is not None and passage.alias:
+        # The first name typed at the desk, as a search already run (a suggestion, not a choice).
+        initial["usager_query"] = passage.alias
     demarche_initial = None
     kind = parse_id(request.GET.get("aide"))
     if kind is not None:
@@ -113,6 +132,65 @@ def session_new(request: HttpRequest) -> HttpResponse:
             if session.usager_id:
                 return redirect("accompagnement:usager", pk=session.usager_id)
             return redirect("accompagnement:mediateur_home")
+    return _render_session_form(
+        request,
+        form=form,
+        mds=mds,
+        passage=passage,
+        more_demarches=extra + 2,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _session_draft(
+    request: HttpRequest, *, action: str, user: User, mds: MDS, passage: Passage | None
+) -> HttpResponse:
+    """ "Chercher" or "Créer le profil" in the session form: the same form again, everything
+    typed kept (ticket, origin, démarches, key), with the new person selected."""
+    overrides: dict[str, Any] = {}
+    status = 200
+    if action == CREATE_PROFILE:
+        usager, problems = create_profile_from(request.POST, mediator=user, mds=mds)
+        if usager is None:
+            for problem in problems:
+                messages.error(request, problem)
+            status = 400
+        else:
+            overrides = {"usager": usager.pk, "new_usager_key": uuid.uuid4()}
+            messages.success(
+                request, _("Profil « %(name)s » créé et choisi.") % {"name": usager.display_name}
+            )
+    form = redisplay(request.POST, mediator=user, mds=mds, passage=passage, overrides=overrides)
+    return _render_session_form(
+        request,
+        form=form,
+        mds=mds,
+        passage=passage,
+        more_demarches=len(form.demarches.forms) + 1,
+        status=status,
+    )
+
+
+def _render_session_form(
+    request: HttpRequest,
+    *,
+    form: SessionForm,
+    mds: MDS,
+    passage: Passage | None,
+    more_demarches: int,
+    status: int,
+) -> HttpResponse:
+    user = request_user(request)
+    chosen = form["usager"].value()
+    chosen = chosen.pk if hasattr(chosen, "pk") else chosen
+    picker = selectors.usager_picker(
+        user, mds, query=str(form["usager_query"].value() or ""), selected=chosen
+    )
+    # The folded parts open by themselves when they need the mediator (an error, a value).
+    details_fields = (
+        *("date", "duration_preset", "duration_custom", "origin", "outcome"),
+        *("next_appointment", "file_number"),
+    )
     return render(
         request,
         "accompagnement/session_form.html",
@@ -120,14 +198,38 @@ def session_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "mds": mds,
             "passage": passage,
+            "picker": picker,
             "shortcuts": selectors.last_choices(mediator=user),
             "modes": [(mode, MODE_OF_HELP_DEFINITIONS[mode]) for mode in ModeOfHelp],
-            "more_demarches": extra + 2,
+            "more_demarches": more_demarches,
             # for the link to the faire-pour consent: only a well-formed id
-            "chosen_usager": parse_id(str(form["usager"].value() or "")),
+            "chosen_usager": picker.selected.pk if picker.selected else None,
+            "open_when": any(form[name].errors for name in details_fields)
+            or not form["origin"].value(),
+            "open_note": bool(form["note"].errors or form["note"].value()),
+            "open_faire_pour": bool(
+                form["faire_pour_reason"].errors
+                or form["consent_recorded"].errors
+                or form["faire_pour_reason"].value()
+            ),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@role_required(Role.MEDIATEUR)
+def usager_picker(request: HttpRequest) -> HttpResponse:
+    """The picker's results alone, for htmx while the mediator types (the full form page does
+    the same search without JavaScript)."""
+    user = request_user(request)
+    mds = current_mds_or_404(request, Role.MEDIATEUR)
+    picker = selectors.usager_picker(
+        user,
+        mds,
+        query=request.GET.get("usager_query", ""),
+        selected=request.GET.get("usager", ""),
+    )
+    return render(request, "accompagnement/_usager_picker_results.html", {"picker": picker})
 
 
 @role_required(Role.MEDIATEUR)
@@ -162,14 +264,21 @@ def usager_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: Badge colours of the five modes, from autonomy (green) to faire pour (dark red).
-MODE_BADGES = {
-    ModeOfHelp(1): "mode-1",
-    ModeOfHelp(2): "mode-2",
-    ModeOfHelp(3): "mode-3",
-    ModeOfHelp(4): "mode-4",
-    ModeOfHelp(5): "mode-5",
-}
+@dataclass(frozen=True)
+class ScaleStep:
+    """A mode placed on the ordered scale toward autonomy (text, and segments for the eye)."""
+
+    mode: ModeOfHelp
+    step: int
+    total: int = AUTONOMY_STEPS
+
+    @property
+    def segments(self) -> list[bool]:
+        return [n <= self.step for n in range(1, self.total + 1)]
+
+
+def scale_step(mode: int) -> ScaleStep:
+    return ScaleStep(mode=ModeOfHelp(mode), step=autonomy_step(mode))
 
 
 @never_cache
@@ -190,8 +299,9 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "usager": usager,
             "sessions": sessions,
             "upcoming": selectors.usager_upcoming(request.user, usager, today=timezone.localdate()),
-            "trajectory": [(point, MODE_BADGES[point.least_autonomous]) for point in trajectory],
-            "modes": [(mode, MODE_BADGES[mode]) for mode in ModeOfHelp],
+            "trajectory": [(point, scale_step(point.least_autonomous)) for point in trajectory],
+            # the legend, in the order of the scale: faire pour (1) … laisser faire (5)
+            "scale": sorted((scale_step(mode) for mode in ModeOfHelp), key=lambda s: s.step),
         },
     )
 

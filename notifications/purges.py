@@ -26,11 +26,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from accompagnement.models import Usager
+from accompagnement.models import MediationSession, Usager
 from accueil.models import Passage
 from mds.jobs.purges import Purge, add_reporter, register, simple
 from orientations.models import Referral, State
@@ -140,6 +140,8 @@ def _inactive_usagers(now: dt.datetime) -> Any:
         | ~Q(notes="")
         | ~Q(languages="")
         | Q(reminder_contact__isnull=False)
+        # a profile without a name may still have session notes to clear (#13)
+        | Exists(MediationSession.objects.filter(usager=OuterRef("pk")).exclude(note=""))
     )
     return (
         Usager.objects.filter(not_anonymous)

@@ -4,7 +4,14 @@ form through :func:`mds.forms.add_service_error`. Free text is stored as typed: 
 it on output."""
 
 from .ateliers import AtelierForm
-from .sessions import DateInput, DemarcheForm, SessionForm, demarche_formset
+from .sessions import (
+    DateInput,
+    DemarcheForm,
+    SessionForm,
+    create_profile_from,
+    demarche_formset,
+    redisplay,
+)
 from .usagers import UsagerForm
 
 __all__ = [
@@ -13,5 +20,7 @@ __all__ = [
     "DemarcheForm",
     "SessionForm",
     "UsagerForm",
+    "create_profile_from",
     "demarche_formset",
+    "redisplay",
 ]

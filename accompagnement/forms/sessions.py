@@ -19,6 +19,7 @@ from mds.models import MDS, User
 from ..models import (
     DURATION_PRESETS,
     MODE_OF_HELP_DEFINITIONS,
+    NOTE_MAX_LENGTH,
     AgeBand,
     ForbiddenAct,
     KindOfHelp,
@@ -30,9 +31,11 @@ from ..models import (
     SocialRight,
     Usager,
 )
+from ..selectors import usagers_visible_to
 from ..services.common import DemarcheInput
 from ..services.demarches import MAX_DEMARCHES
 from ..services.sessions import log_session, validate_session
+from ..services.usagers import create_usager
 
 OTHER_DURATION = "autre"
 
@@ -146,13 +149,21 @@ class SessionForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
     )
+    # Rendered by the picker (search + radio buttons), never as a <select> of every profile.
     usager = forms.ModelChoiceField(
         queryset=Usager.objects.none(),
         required=False,
-        label=_("Usager"),
+        label=_("Personne"),
         empty_label=_("Anonyme"),
         help_text=_("Laisser « Anonyme » si la personne ne souhaite pas de suivi."),
     )
+    usager_query = forms.CharField(
+        label=_("Chercher une personne (prénom, pseudonyme ou n°)"),
+        max_length=80,
+        required=False,
+    )
+    #: one-time key of the profile created from this form (a double tap creates one profile)
+    new_usager_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     age_band = forms.ChoiceField(
         label=_("Tranche d'âge"),
         choices=[("", _("— non précisée —")), *AgeBand.choices],
@@ -188,6 +199,18 @@ class SessionForm(forms.Form):
         label=_("La personne a donné son accord pour que je fasse à sa place"),
         required=False,
     )
+    note = forms.CharField(
+        label=_("Note (facultative)"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ce qui a été fait, ce qui manque (%(max)d caractères au plus). Secret "
+            "professionnel : seulement l'utile au suivi, aucune donnée de santé, d'opinion ou "
+            "de vie privée."
+        )
+        % {"max": NOTE_MAX_LENGTH},
+    )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(
@@ -207,6 +230,7 @@ class SessionForm(forms.Form):
             "date": timezone.localdate(),
             "duration_preset": "30",
             "idempotency_key": uuid.uuid4(),
+            "new_usager_key": uuid.uuid4(),
             **(initial or {}),
         }
         super().__init__(data, initial=initial, **kwargs)
@@ -214,7 +238,7 @@ class SessionForm(forms.Form):
         self.mds = mds
         usager_field = self.fields["usager"]
         assert isinstance(usager_field, forms.ModelChoiceField)
-        usager_field.queryset = Usager.objects.filter(mds=mds)
+        usager_field.queryset = usagers_visible_to(mediator).filter(mds=mds)
         self.demarches = demarche_formset(extra_demarches)(
             data, prefix="demarches", initial=demarche_initial
         )
@@ -257,6 +281,7 @@ class SessionForm(forms.Form):
             "file_number": data.get("file_number") or "",
             "faire_pour_reason": data.get("faire_pour_reason") or "",
             "consent_recorded": bool(data.get("consent_recorded")),
+            "note": data.get("note") or "",
             "demarches": [form.to_input() for form in self.demarches.forms],
         }
 
@@ -273,3 +298,70 @@ class SessionForm(forms.Form):
         except ValidationError as exc:
             add_service_error(self, exc, fields=_SERVICE_ERROR_FIELDS)
             return None
+
+
+def _values(form: forms.Form, data: Any) -> dict[str, Any]:
+    """What ``data`` says for each field of ``form``, as the widgets read it (no validation)."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+
+
+def redisplay(
+    data: Any,
+    *,
+    mediator: User,
+    mds: MDS,
+    passage: Passage | None,
+    overrides: dict[str, Any] | None = None,
+) -> SessionForm:
+    """The session form again, unbound and without errors, showing everything ``data`` (a
+    submitted draft: a search, a profile just created) said, with ``overrides`` on top.
+
+    The submission key is kept, so the session saved afterwards is still the one of this form.
+    Empty démarches beyond the first stay empty rows (they are not required on save)."""
+    bound = SessionForm(data, mediator=mediator, mds=mds, passage=passage)
+    initial = {k: v for k, v in _values(bound, data).items() if v not in (None, "", [])}
+    initial.update(overrides or {})
+    rows = [_values(form, data) for form in bound.demarches.forms]
+    filled = [row for row in rows if row.get("kind_of_help") or row.get("organisme")]
+    filled = filled or rows[:1]
+    return SessionForm(
+        mediator=mediator,
+        mds=mds,
+        initial=initial,
+        passage=passage,
+        extra_demarches=max(len(rows) - len(filled), 0),
+        demarche_initial=filled or None,
+    )
+
+
+def create_profile_from(data: Any, *, mediator: User, mds: MDS) -> tuple[Usager | None, list[str]]:
+    """Create the light profile named in the picker's search field of a submitted session form
+    (the age band of the form too), so the mediator never leaves the form (#13).
+
+    Returns the profile, or ``None`` and the French messages saying why not."""
+    form = SessionForm(data, mediator=mediator, mds=mds)
+    values = _values(form, data)
+    name = str(values.get("usager_query") or "").strip()
+    if not name:
+        return None, [str(_("Pour créer un profil, tapez d'abord un prénom ou un pseudonyme."))]
+    if len(name) > 80:
+        return None, [str(_("Prénom ou pseudonyme : 80 caractères au plus."))]
+    band = str(values.get("age_band") or "")
+    try:
+        key = uuid.UUID(str(values.get("new_usager_key") or ""))
+    except ValueError:
+        key = None
+    try:
+        usager = create_usager(
+            mds=mds,
+            created_by=mediator,
+            display_name=name,
+            age_band=band if band in AgeBand.values else "",
+            idempotency_key=key,
+        )
+    except ValidationError as exc:
+        return None, list(exc.messages)
+    return usager, []

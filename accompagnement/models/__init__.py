@@ -26,6 +26,7 @@ from .reference import (
 )
 from .scales import (
     ADMINISTRATIVE_COOP_THEMES,
+    AUTONOMY_STEPS,
     DURATION_PRESETS,
     MAX_DURATION_MINUTES,
     MODE_OF_HELP_DEFINITIONS,
@@ -36,17 +37,20 @@ from .scales import (
     Gender,
     InternetAtHome,
     ModeOfHelp,
+    autonomy_step,
 )
-from .sessions import Demarche, MediationSession, RelatedRightCheck
+from .sessions import NOTE_MAX_LENGTH, Demarche, MediationSession, RelatedRightCheck
 from .usagers import Usager, validate_equipment
 
 __all__ = [
     "ADMINISTRATIVE_COOP_THEMES",
     "ATELIER_AGE_FIELDS",
     "ATELIER_GENDER_FIELDS",
+    "AUTONOMY_STEPS",
     "DURATION_PRESETS",
     "MAX_DURATION_MINUTES",
     "MODE_OF_HELP_DEFINITIONS",
+    "NOTE_MAX_LENGTH",
     "ORIGIN_ACCUEIL_QUEUE",
     "AgeBand",
     "Atelier",
@@ -67,6 +71,7 @@ __all__ = [
     "RelatedRightRule",
     "SocialRight",
     "Usager",
+    "autonomy_step",
     "validate_equipment",
     "validate_roles",
 ]

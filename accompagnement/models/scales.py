@@ -26,6 +26,16 @@ class ModeOfHelp(models.IntegerChoices):
     FAIRE_POUR = 5, _("Faire pour")
 
 
+#: The trajectory reads the scale the other way round, as steps toward autonomy: *faire pour* is
+#: step 1 of 5, *laisser faire* step 5 of 5 (#13).
+AUTONOMY_STEPS = len(ModeOfHelp)
+
+
+def autonomy_step(mode: int) -> int:
+    """Position of a mode on the way to autonomy: 1 (faire pour) … 5 (laisser faire)."""
+    return AUTONOMY_STEPS + 1 - ModeOfHelp(mode).value
+
+
 #: Short definitions shown as help text next to each mode.
 MODE_OF_HELP_DEFINITIONS: dict[int, StrOrPromise] = {
     ModeOfHelp.LAISSER_FAIRE: _(

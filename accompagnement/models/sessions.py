@@ -21,6 +21,9 @@ from .reference import (
 from .scales import MAX_DURATION_MINUTES, AgeBand, CoopTheme, ModeOfHelp, range_check
 from .usagers import Usager
 
+#: Longest session note (characters): a reminder of what was done, not a case file.
+NOTE_MAX_LENGTH = 500
+
 
 class MediationSession(models.Model):
     """One individual accompaniment: who, when, how long, how the person came, the démarches."""
@@ -58,6 +61,14 @@ class MediationSession(models.Model):
     next_appointment = models.DateField(_("prochain rendez-vous"), null=True, blank=True)
     file_number = models.CharField(_("numéro de dossier remis"), max_length=60, blank=True)
     faire_pour_reason = models.TextField(_("motif du « faire pour »"), max_length=500, blank=True)
+    # What was done, what is missing: a work note under secret professionnel, minimised (no
+    # health or other sensitive data); exported, erased and purged with the person (#13).
+    note = models.TextField(
+        _("note"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Ce qui a été fait, ce qui manque. Pas de donnée de santé ni sensible."),
+    )
     # Seam for the vault issue: this boolean becomes a link to a consent record (rgpd); the only
     # rule reading it is services._check_faire_pour_consent.
     consent_recorded = models.BooleanField(_("consentement recueilli"), default=False)

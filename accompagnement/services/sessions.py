@@ -20,6 +20,7 @@ from rgpd.models import PurposeCode
 from rgpd.selectors.consents import live_consent
 
 from ..models import (
+    NOTE_MAX_LENGTH,
     AgeBand,
     Demarche,
     MediationSession,
@@ -88,6 +89,7 @@ class SessionPlan:
     file_number: str
     faire_pour_reason: str
     consent_recorded: bool
+    note: str
     demarches: tuple[ResolvedDemarche, ...]
 
 
@@ -106,6 +108,7 @@ def validate_session(
     file_number: str = "",
     faire_pour_reason: str = "",
     consent_recorded: bool = False,
+    note: str = "",
 ) -> SessionPlan:
     """Check every rule of a mediation session; raise one ``ValidationError`` listing them all.
 
@@ -170,6 +173,8 @@ def validate_session(
 
     file_number = check_text(file_number, 60, "file_number", _("Numéro de dossier"), errors)
     reason = check_text(faire_pour_reason, 500, "faire_pour_reason", _("Motif"), errors)
+    # TextField max_length is not a model validator: the note's limit is checked here.
+    note = check_text(note, NOTE_MAX_LENGTH, "note", _("Note"), errors)
     resolved = resolve_demarches(demarches, errors)
 
     if any(item.mode_of_help == ModeOfHelp.FAIRE_POUR for item in demarches):
@@ -201,6 +206,7 @@ def validate_session(
         file_number=file_number,
         faire_pour_reason=reason,
         consent_recorded=bool(consent_recorded),
+        note=note,
         demarches=tuple(resolved),
     )
 
@@ -235,6 +241,7 @@ def log_session(
     file_number: str = "",
     faire_pour_reason: str = "",
     consent_recorded: bool = False,
+    note: str = "",
     passage: Passage | None = None,
 ) -> MediationSession:
     """Save a mediation session with its démarches and related-right suggestions.
@@ -258,6 +265,7 @@ def log_session(
         file_number=file_number,
         faire_pour_reason=faire_pour_reason,
         consent_recorded=consent_recorded,
+        note=note,
     )
 
     def create() -> MediationSession:
@@ -279,6 +287,7 @@ def log_session(
         "file_number": plan.file_number,
         "faire_pour_reason": plan.faire_pour_reason,
         "consent_recorded": plan.consent_recorded,
+        "note": plan.note,
     }
     planned = demarche_facts(plan.demarches)
 
@@ -308,6 +317,7 @@ def _save_session(
         file_number=plan.file_number,
         faire_pour_reason=plan.faire_pour_reason,
         consent_recorded=plan.consent_recorded,
+        note=plan.note,
     )
     created: list[Demarche] = []
     for position, item in enumerate(plan.demarches):

@@ -21,6 +21,7 @@ def _session(ctx: dict[str, Any]) -> dict[str, Any]:
 PAGES: tuple[Page, ...] = (
     Page("accompagnement:mediateur_home", MEDIATEUR),
     Page("accompagnement:session_new", MEDIATEUR),
+    Page("accompagnement:usager_picker", MEDIATEUR),
     # Closing a follow-up is only for the session's own mediator. The table's mediator is a new
     # user, never the session's author: the row proves the role reaches the view (404, not 403);
     # the author's 302 is test_views.test_only_the_sessions_mediator_closes_its_follow_up.

@@ -51,9 +51,10 @@ def test_call_then_log_a_session_then_see_the_trajectory(
     act()
     expect(page.get_by_role("heading", level=1)).to_contain_text("ticket 001")
     assert_accessible(page)
-    page.get_by_label("Usager").select_option(label="Samira (démo)")
+    # The picker: a search (typed once), then the person's radio button.
+    page.get_by_label("Chercher une personne (prénom, pseudonyme ou n°)").fill("Samira")
     act()
-    page.get_by_label("Organisme").select_option(label="CAF")
+    page.get_by_role("radio", name="Samira (démo)").check()
     act()
     page.get_by_label("Aide apportée").select_option(label="Démarche administrative en ligne")
     act()
