@@ -2,7 +2,7 @@
 # Rebuild the vendored Bootstrap subset from the full files: keeps only the rules whose selectors
 # name a class used somewhere in the project (PurgeCSS). Run from the repository root after
 # `make install` (allauth's templates are read from .venv) whenever a template starts using a
-# Bootstrap class the subset lacks; tests/mds/test_bootstrap_subset.py says which.
+# Bootstrap class the subset lacks; tests/ops/test_bootstrap_subset.py says which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=static/vendor/bootstrap
