@@ -38,6 +38,10 @@ CNIL_JOURNAL = (
     "CNIL, recommandation sur la journalisation (délibération n° 2021-122 : 6 mois à 1 an)"
 )
 CNIL_SOCIAL = "Référentiel CNIL « action sociale » (conservation puis anonymisation)"
+CNIL_SOCIAL_CONTACT = (
+    "Référentiel CNIL « action sociale » : 2 ans après le dernier contact avec la personne, "
+    "puis anonymisation"
+)
 CONSENT_PROOF = "Preuve du consentement (art. 7.1 RGPD) ; prescription quinquennale (C. civ. 2224)"
 
 
@@ -115,10 +119,11 @@ RETENTION: tuple[Retention, ...] = (
     Retention(
         "person",
         "Profils, accompagnements et participations aux ateliers",
-        3,
-        "years",
-        CNIL_SOCIAL,
-        after="après le dernier accompagnement",
+        24,
+        "months",
+        CNIL_SOCIAL_CONTACT,
+        setting="USAGER_RETENTION_MONTHS",
+        after="après le dernier contact (profil créé ou accompagnement)",
         then="puis anonymisation (les chiffres agrégés restent)",
     ),
     Retention(
@@ -137,7 +142,7 @@ RETENTION: tuple[Retention, ...] = (
         1,
         "days",
         MINIMISATION,
-        then="effacé en fin de journée d'accueil (purge : issue ultérieure)",
+        then="effacé le lendemain de la clôture de la journée d'accueil",
     ),
     Retention(
         "passage",

@@ -19,7 +19,8 @@ from mds.jobs import purges
 from mds.models import MDS, OutboxMessage, PurgeRun
 from notifications.models import Contact, Kind, Receipt
 from notifications.purges import months_before, receipt_retention_months, usager_inactivity_months
-from rgpd.models import Consent, JournalEntry, Secret
+from rgpd import journal
+from rgpd.models import Consent, JournalAction, JournalEntry, JournalReason, Secret
 from tests.accompagnement.factories import MediationSessionFactory
 from tests.accueil.factories import PassageFactory
 from tests.notifications.factories import person
@@ -91,6 +92,42 @@ def test_usagers_without_contact_for_the_retention_period_are_anonymised_session
     assert Contact.objects.filter(usager=inside).exists()
     assert counts() == {**before, "Contact": before["Contact"] - 1}
     assert run("inactive_usagers").count == 0
+
+
+@pytest.mark.django_db
+def test_usagers_are_kept_24_months_after_their_last_contact_and_anonymised_the_day_after(
+    mds_a: MDS,
+) -> None:
+    # NOW is 2026-11-24 (Paris): 24 months back is 2024-11-24, the last day kept; 23rd purged
+    assert usager_inactivity_months() == 24
+    with time_machine.travel(dt.datetime(2024, 11, 24, 10, tzinfo=dt.UTC), tick=False):
+        profile_just_inside = person(mds_a)
+    with time_machine.travel(dt.datetime(2024, 11, 23, 10, tzinfo=dt.UTC), tick=False):
+        profile_just_outside = person(mds_a)
+        session_just_inside = person(mds_a)
+    MediationSessionFactory(mds=mds_a, usager=session_just_inside, date=dt.date(2024, 11, 24))
+    before = counts()
+    assert run("inactive_usagers").count == 1
+    for usager, name in (
+        (profile_just_inside, "Amina"),
+        (session_just_inside, "Amina"),
+        (profile_just_outside, ""),
+    ):
+        usager.refresh_from_db()
+        assert usager.display_name == name
+    assert counts() == {**before, "Contact": before["Contact"] - 1}
+
+
+@pytest.mark.django_db
+def test_the_usager_retention_follows_its_setting(mds_a: MDS, settings: Any) -> None:
+    with time_machine.travel(dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC), tick=False):
+        usager = person(mds_a)
+    settings.USAGER_RETENTION_MONTHS = 36
+    assert run("inactive_usagers").count == 0
+    settings.USAGER_RETENTION_MONTHS = 12
+    assert run("inactive_usagers").count == 1
+    usager.refresh_from_db()
+    assert usager.display_name == ""
 
 
 @pytest.mark.django_db
@@ -190,8 +227,10 @@ def test_run_retention_prints_counts_journals_them_and_records_the_runs(mds_a: M
     assert not Passage.objects.filter(alias="Amina").exists()
     run_row = PurgeRun.objects.filter(category="passage_aliases", dry_run=False).get()
     assert (run_row.count, run_row.batches, run_row.error) == (3, 3, "")
-    entry = JournalEntry.objects.get(target_type="purge_passage_aliases")
-    assert entry.target_id == "3" and entry.actor_id is None
+    entry = JournalEntry.objects.get(action=JournalAction.RETENTION_PURGE)
+    assert (entry.target_type, entry.target_id) == ("passage_aliases", "3")
+    assert entry.actor_id is None and entry.reason == JournalReason.RETENTION_POLICY
+    assert journal.verify_chain().ok
     assert "Amina" not in str(JournalEntry.objects.values_list())
 
 
