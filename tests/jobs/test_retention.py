@@ -296,3 +296,66 @@ def test_a_purge_process_killed_mid_run_then_rerun_leaves_no_orphaned_secret(
         assert bytes(item.secret.payload) == b"" and bytes(item.secret.vault_key) == b""
     assert not Secret.objects.filter(destroyed_at__isnull=True).exists()
     assert not Secret.objects.exclude(vault_key=b"").exists()
+
+
+@pytest.mark.django_db
+def test_the_first_name_purge_killed_between_batches_ends_the_same_on_rerun(mds_a: MDS) -> None:
+    old_day = timezone.localdate(NOW) - dt.timedelta(days=3)
+    PassageFactory.create_batch(7, mds=mds_a, alias="Amina", day=old_day)
+    aliases = next(p for p in purges.registered() if p.category == "passage_aliases")
+    calls = 0
+
+    def dies_after_two_batches(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
+        nonlocal calls
+        calls += 1
+        if calls > 2:
+            raise SystemError("worker killed")
+        return aliases.run_batch(now, size, after)
+
+    killed = purges.run_one(
+        purges.Purge(aliases.category, aliases.label, dies_after_two_batches, aliases.count_due),
+        now=NOW,
+        batch_size=3,
+    )
+    assert (killed.count, killed.error) == (6, "SystemError")
+    assert Passage.objects.filter(alias="Amina").count() == 1
+    before = counts()
+    assert run("passage_aliases", batch_size=3).count == 1
+    assert not Passage.objects.exclude(alias="").exists()
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vault_purge_leaves_a_secret_held_by_a_reveal_for_the_next_run(mds_a: MDS) -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    usager = person(mds_a)
+    with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
+        held, free = (make_credential(usager, expires_at=NOW - dt.timedelta(hours=1)) for _ in "ab")
+    locked, release = threading.Event(), threading.Event()
+
+    def reveal_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                Secret.objects.select_for_update().get(pk=held.secret_id)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=reveal_in_progress)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert run("vault_secrets").count == 1  # did not wait for the held row
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    held.secret.refresh_from_db()
+    free.secret.refresh_from_db()
+    assert free.secret.is_shredded and not held.secret.is_shredded
+    assert run("vault_secrets").count == 1
+    held.secret.refresh_from_db()
+    assert held.secret.is_shredded and bytes(held.secret.payload) == b""
