@@ -23,6 +23,8 @@ run killed anywhere has committed whole batches only and a rerun reaches the sam
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import Any
 
 from django.db import connection, transaction
@@ -169,11 +171,13 @@ def _inactive_usagers(now: dt.datetime) -> Any:
     )
 
 
-def _anonymise(usager: Usager) -> None:
+def _anonymise(usagers: list[Usager]) -> None:
+    """The register's erasure rules for a whole batch: one statement per category (the
+    conditions of the batch's people OR-ed), not one per category and person."""
     for category in person_register.person_categories():
         assert category.person is not None
         manager: Any = category.model_class._default_manager
-        queryset = manager.filter(category.person(usager))
+        queryset = manager.filter(reduce(operator.or_, (category.person(u) for u in usagers)))
         if category.erase is person_register.Erase.UPDATE:
             values = {
                 name: (value() if callable(value) else value)
@@ -182,15 +186,16 @@ def _anonymise(usager: Usager) -> None:
             queryset.update(**values)
         elif category.erase is person_register.Erase.DELETE:
             queryset.delete()
-    Contact.objects.filter(usager=usager).delete()
+    Contact.objects.filter(usager__in=usagers).delete()
 
 
 def _usager_batch(now: dt.datetime, size: int) -> int:
     with transaction.atomic():
         ids = list(_inactive_usagers(now).order_by("pk").values_list("pk", flat=True)[:size])
-        usagers = list(Usager.objects.select_for_update().filter(pk__in=ids))
-        for usager in usagers:
-            _anonymise(usager)
+        # a profile being edited is left for the next run rather than waited for
+        usagers = list(Usager.objects.select_for_update(skip_locked=True).filter(pk__in=ids))
+        if usagers:
+            _anonymise(usagers)
         return len(usagers)
 
 

@@ -105,17 +105,23 @@ def test_usagers_are_kept_24_months_after_their_last_contact_and_anonymised_the_
     with time_machine.travel(dt.datetime(2024, 11, 23, 10, tzinfo=dt.UTC), tick=False):
         profile_just_outside = person(mds_a)
         session_just_inside = person(mds_a)
+        session_just_outside = person(mds_a)
     MediationSessionFactory(mds=mds_a, usager=session_just_inside, date=dt.date(2024, 11, 24))
+    MediationSessionFactory(
+        mds=mds_a, usager=session_just_outside, date=dt.date(2024, 11, 23), file_number="D-9"
+    )
     before = counts()
-    assert run("inactive_usagers").count == 1
+    assert run("inactive_usagers").count == 2  # one batch, both people
     for usager, name in (
         (profile_just_inside, "Amina"),
         (session_just_inside, "Amina"),
         (profile_just_outside, ""),
+        (session_just_outside, ""),
     ):
         usager.refresh_from_db()
         assert usager.display_name == name
-    assert counts() == {**before, "Contact": before["Contact"] - 1}
+    assert MediationSession.objects.get(usager=session_just_outside).file_number == ""
+    assert counts() == {**before, "Contact": before["Contact"] - 2}
 
 
 @pytest.mark.django_db
