@@ -131,11 +131,16 @@ def _alias_batch(now: dt.datetime, size: int, after: int) -> tuple[int, int | No
     desks only write today's passages, these are two days old or more (one written meanwhile
     is waited for, then blanked too).
     """
+    batch = _alias_scope(now).filter(pk__gt=after).order_by("pk").values("pk")[:size]
+    if connection.vendor != "postgresql":  # the SQLite dev fallback: no UPDATE inside a WITH
+        with transaction.atomic():
+            ids = [row["pk"] for row in batch]
+            done = Passage.objects.filter(pk__in=ids).update(alias="") if ids else 0
+        return done, (ids[-1] if done else None)
     table = connection.ops.quote_name(Passage._meta.db_table)
     pk = connection.ops.quote_name(Passage._meta.pk.column)
     alias = connection.ops.quote_name(Passage._meta.get_field("alias").column)
     with transaction.atomic(), connection.cursor() as cursor:
-        batch = _alias_scope(now).filter(pk__gt=after).order_by("pk").values("pk")[:size]
         select_sql, params = batch.query.sql_with_params()
         cursor.execute(
             f"WITH batch AS ({select_sql}), "  # noqa: S608 (names from _meta, values bound)
