@@ -7,9 +7,9 @@ lands — see docs/jobs.md):
 - ``journal``: audit journal rotated past ``JOURNAL_RETENTION_MONTHS`` (``rgpd`` service).
 - ``passage_aliases``: first names/pseudonyms on passages removed the day after the day close
   (anonymous statistics stay).
-- ``inactive_usagers``: usagers with no contact for 24 months anonymised (CNIL référentiel
-  "action sociale": 2 years after the last contact) through the register's erasure rules; their
-  sessions stay as anonymous statistics.
+- ``inactive_usagers``: usagers with no contact for 24 months (``USAGER_RETENTION_MONTHS``)
+  anonymised (CNIL référentiel "action sociale": 2 years after the last contact) through the
+  register's erasure rules; their sessions stay as anonymous statistics.
 - ``receipts``: notification receipts older than 6 months anonymised.
 - ``closed_referrals``: referrals closed, declined or expired for 24 months
   (``REFERRAL_RETENTION_MONTHS``) anonymised: the person (usager, pseudonym), the note, the
@@ -23,9 +23,12 @@ run killed anywhere has committed whole batches only and a rerun reaches the sam
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import Any
 
-from django.db import transaction
+from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -56,8 +59,8 @@ def passage_alias_days() -> int:
 
 
 def usager_inactivity_months() -> int:
-    assert retention_table.row("person").unit == "years"
-    return retention_table.value("person") * 12
+    assert retention_table.row("person").unit == "months"
+    return retention_table.value("person")
 
 
 def receipt_retention_months() -> int:
@@ -66,15 +69,7 @@ def receipt_retention_months() -> int:
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     """Same day ``months`` calendar months earlier (clamped to the month's last day)."""
-    year, month = divmod(moment.month - 1 - months, 12)
-    year += moment.year
-    month += 1
-    day = moment.day
-    while True:
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            day -= 1
+    return moment - relativedelta(months=months)
 
 
 # --- vault secrets ---------------------------------------------------------------------------
@@ -109,6 +104,10 @@ def _journal_due(now: dt.datetime) -> int:
 
 # --- passage first names ---------------------------------------------------------------------
 
+#: rows per transaction of the first-name purge (bench/purge.py: 1 M rows under a check-in
+#: load; bigger batches stop paying off while lengthening each lock)
+ALIAS_BATCH = 5000
+
 
 def _alias_scope(now: dt.datetime) -> Any:
     last_kept = timezone.localdate(now) - dt.timedelta(days=passage_alias_days())
@@ -116,17 +115,36 @@ def _alias_scope(now: dt.datetime) -> Any:
 
 
 def _alias_batch(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
-    # keyset: read forward by primary key from the last batch (the big, hot table)
-    with transaction.atomic():
-        ids = list(
-            _alias_scope(now)
-            .filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
+    """One statement per batch: the next ``size`` rows after ``after`` by primary key (keyset:
+    the big, hot table is read forward, never rescanned), blanked, counted, last key returned.
+
+    No id list travels to Python and back. No ``FOR UPDATE`` in the selection: the UPDATE
+    locks each row itself, and ``SELECT … FOR UPDATE [SKIP LOCKED]`` would write a row lock
+    (one WAL record per row, ~12 % of a batch's time in bench/purge.py) for nothing — the
+    desks only write today's passages, these are two days old or more (one written meanwhile
+    is waited for, then blanked too).
+    """
+    batch = _alias_scope(now).filter(pk__gt=after).order_by("pk").values("pk")[:size]
+    if connection.vendor != "postgresql":  # the SQLite dev fallback: no UPDATE inside a WITH
+        with transaction.atomic():
+            ids = [row["pk"] for row in batch]
+            done = Passage.objects.filter(pk__in=ids).update(alias="") if ids else 0
+        return done, (ids[-1] if done else None)
+    table = connection.ops.quote_name(Passage._meta.db_table)
+    pk = connection.ops.quote_name(Passage._meta.pk.column)
+    alias = connection.ops.quote_name(Passage._meta.get_field("alias").column)
+    with transaction.atomic(), connection.cursor() as cursor:
+        select_sql, params = batch.query.sql_with_params()
+        cursor.execute(
+            f"WITH batch AS ({select_sql}), "  # noqa: S608 (names from _meta, values bound)
+            f"done AS (UPDATE {table} SET {alias} = '' WHERE {pk} IN (SELECT * FROM batch) "
+            f"RETURNING {pk}) "
+            f"SELECT count(*), max({pk}) FROM done",
+            params,
         )
-        if not ids:
-            return 0, None
-        return Passage.objects.filter(pk__in=ids).update(alias=""), ids[-1]
+        row = cursor.fetchone()
+    done, last = (row[0], row[1]) if row else (0, None)
+    return done, (last if done else None)
 
 
 # --- inactive usagers ------------------------------------------------------------------------
@@ -153,11 +171,13 @@ def _inactive_usagers(now: dt.datetime) -> Any:
     )
 
 
-def _anonymise(usager: Usager) -> None:
+def _anonymise(usagers: list[Usager]) -> None:
+    """The register's erasure rules for a whole batch: one statement per category (the
+    conditions of the batch's people OR-ed), not one per category and person."""
     for category in person_register.person_categories():
         assert category.person is not None
         manager: Any = category.model_class._default_manager
-        queryset = manager.filter(category.person(usager))
+        queryset = manager.filter(reduce(operator.or_, (category.person(u) for u in usagers)))
         if category.erase is person_register.Erase.UPDATE:
             values = {
                 name: (value() if callable(value) else value)
@@ -166,15 +186,16 @@ def _anonymise(usager: Usager) -> None:
             queryset.update(**values)
         elif category.erase is person_register.Erase.DELETE:
             queryset.delete()
-    Contact.objects.filter(usager=usager).delete()
+    Contact.objects.filter(usager__in=usagers).delete()
 
 
 def _usager_batch(now: dt.datetime, size: int) -> int:
     with transaction.atomic():
         ids = list(_inactive_usagers(now).order_by("pk").values_list("pk", flat=True)[:size])
-        usagers = list(Usager.objects.select_for_update().filter(pk__in=ids))
-        for usager in usagers:
-            _anonymise(usager)
+        # a profile being edited is left for the next run rather than waited for
+        usagers = list(Usager.objects.select_for_update(skip_locked=True).filter(pk__in=ids))
+        if usagers:
+            _anonymise(usagers)
         return len(usagers)
 
 
@@ -245,11 +266,12 @@ def _referral_batch(now: dt.datetime, size: int) -> int:
 
 
 def _journal_counts(category: str, count: int) -> None:
-    # Counts only: the category is the target type, the count its identifier.
+    # Counts only: the category is the target type, the count its identifier (both are in the
+    # entry's HMAC, like every field of the chain).
     journal.record(
         actor=None,
-        action=JournalAction.PURGE_EXPIRED,
-        target_type=f"purge_{category}"[:40],
+        action=JournalAction.RETENTION_PURGE,
+        target_type=category,
         target_id=count,
         reason=JournalReason.RETENTION_POLICY,
     )
@@ -264,6 +286,7 @@ def register_all() -> None:
             "Prénoms des passages (lendemain de la clôture)",
             _alias_batch,
             lambda now: _alias_scope(now).count(),
+            batch_size=ALIAS_BATCH,
         )
     )
     register(

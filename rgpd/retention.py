@@ -18,9 +18,11 @@ reviewed with the DPO.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 Unit = Literal["hours", "days", "months", "years"]
@@ -38,6 +40,10 @@ CNIL_JOURNAL = (
     "CNIL, recommandation sur la journalisation (délibération n° 2021-122 : 6 mois à 1 an)"
 )
 CNIL_SOCIAL = "Référentiel CNIL « action sociale » (conservation puis anonymisation)"
+CNIL_SOCIAL_CONTACT = (
+    "Référentiel CNIL « action sociale » : 2 ans après le dernier contact avec la personne, "
+    "puis anonymisation"
+)
 CONSENT_PROOF = "Preuve du consentement (art. 7.1 RGPD) ; prescription quinquennale (C. civ. 2224)"
 
 
@@ -115,10 +121,11 @@ RETENTION: tuple[Retention, ...] = (
     Retention(
         "person",
         "Profils, accompagnements et participations aux ateliers",
-        3,
-        "years",
-        CNIL_SOCIAL,
-        after="après le dernier accompagnement",
+        24,
+        "months",
+        CNIL_SOCIAL_CONTACT,
+        setting="USAGER_RETENTION_MONTHS",
+        after="après le dernier contact (profil créé ou accompagnement)",
         then="puis anonymisation (les chiffres agrégés restent)",
     ),
     Retention(
@@ -137,7 +144,7 @@ RETENTION: tuple[Retention, ...] = (
         1,
         "days",
         MINIMISATION,
-        then="effacé en fin de journée d'accueil (purge : issue ultérieure)",
+        then="effacé le lendemain de la clôture de la journée d'accueil",
     ),
     Retention(
         "passage",
@@ -185,6 +192,21 @@ def value(key: str) -> int:
     if item.setting is None:
         return item.default
     return int(getattr(settings, item.setting, item.default))
+
+
+def cutoff(key: str, now: dt.datetime) -> dt.datetime:
+    """The moment the duration in force for ``key`` before ``now``: what is older is due.
+
+    Calendar arithmetic (``relativedelta``): 24 months before 31 March is 31 March, before
+    29 February the 28th — the same day, clamped to the month's last day."""
+    amount = value(key)
+    step = {
+        "hours": relativedelta(hours=amount),
+        "days": relativedelta(days=amount),
+        "months": relativedelta(months=amount),
+        "years": relativedelta(years=amount),
+    }[row(key).unit]
+    return now - step
 
 
 def duration_text(amount: int, unit: Unit) -> str:

@@ -21,13 +21,7 @@ from ..models import MediationSession
 
 
 def _cutoff(now: dt.datetime) -> dt.date:
-    assert retention_table.row("person").unit == "years"
-    years = retention_table.value("person")
-    today = timezone.localdate(now)
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    return timezone.localdate(retention_table.cutoff("person", now))
 
 
 def anonymous_notes_due(now: dt.datetime) -> QuerySet[MediationSession]:

@@ -43,6 +43,9 @@ class Purge:
     label: str
     run_batch: BatchFn
     count_due: Callable[[dt.datetime], int]
+    #: rows per batch (one short transaction) when the caller does not say: a one-statement
+    #: purge of a big table takes bigger batches than one walking each person's data
+    batch_size: int = DEFAULT_BATCH
 
 
 def simple(batch: Callable[[dt.datetime, int], int]) -> BatchFn:
@@ -87,9 +90,10 @@ def run_one(
     *,
     now: dt.datetime | None = None,
     dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
 ) -> Outcome:
     moment = now or timezone.now()
+    size = batch_size or purge.batch_size
     record = PurgeRun.objects.create(category=purge.category, dry_run=dry_run)
     total = batches = 0
     error = ""
@@ -99,7 +103,7 @@ def run_one(
         else:
             cursor: int | None = 0
             while cursor is not None and batches < MAX_BATCHES:
-                done, cursor = purge.run_batch(moment, batch_size, cursor)
+                done, cursor = purge.run_batch(moment, size, cursor)
                 batches += 1
                 total += done
                 # progress is visible (and kept) even if the process is killed mid-purge
@@ -120,7 +124,7 @@ def run_all(
     *,
     now: dt.datetime | None = None,
     dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     only: list[str] | None = None,
 ) -> list[Outcome]:
     return [

@@ -289,6 +289,7 @@ RETENTION_SETTINGS = (
     "VAULT_DOCUMENT_TTL_MAX_HOURS",
     "JOURNAL_RETENTION_MONTHS",
     "REFERRAL_RETENTION_MONTHS",
+    "USAGER_RETENTION_MONTHS",
 )
 globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in env.ENVIRON})
 

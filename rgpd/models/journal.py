@@ -36,6 +36,9 @@ class JournalAction(models.TextChoices):
     DOWNLOAD_DOCUMENT = "download_document", _("Téléchargement d'un document")
     DESTROY_SECRET = "destroy_secret", _("Destruction d'un secret")
     PURGE_EXPIRED = "purge_expired", _("Purge des secrets expirés")
+    # one entry per category and run of a retention purge: target_type is the category,
+    # target_id the number of rows purged (counts only, never contents)
+    RETENTION_PURGE = "retention_purge", _("Purge de conservation (catégorie, nombre de lignes)")
     CONSENT_GIVEN = "consent_given", _("Consentement recueilli")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consentement retiré")
     EXPORT_PERSON = "export_person", _("Export des données d'une personne")

@@ -123,7 +123,15 @@ class Secret(VaultRecord):
         verbose_name = _("secret du coffre")
         verbose_name_plural = _("secrets du coffre")
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=["expires_at"], name="rgpd_secret_expires_idx")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="rgpd_secret_expires_idx"),
+            # the purge's batches: live secrets by expiry, without the shredded ones
+            models.Index(
+                fields=["expires_at"],
+                name="rgpd_secret_alive_expiry",
+                condition=models.Q(destroyed_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("created_at")),

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from .. import journal
 from ..models import JournalAction, JournalReason, ScannedDocument, Secret, TemporaryCredential
-from .secrets import destroy_item
 
 logger = logging.getLogger("rgpd.services")
 
@@ -31,33 +30,52 @@ class PurgeReport:
         return self.expired + self.without_consent
 
 
-def purge_expired_secrets(*, now: dt.datetime | None = None, batch_size: int = 500) -> PurgeReport:
-    """Shred every secret past its expiry or whose consent is withdrawn or expired.
+def _shred(candidates: models.QuerySet[Secret], *, batch_size: int) -> int:
+    """Shred at most ``batch_size`` of ``candidates`` in one UPDATE (caller's transaction).
 
-    Deletes the ciphertext and the wrapped data key (the metadata row stays, without any secret),
-    journals each destruction and the purge itself. Idempotent: destroyed secrets are skipped.
+    The wrapped data key and every ciphertext go in the same statement as ``destroyed_at``:
+    no row is ever left destroyed with its ciphertext, or with a key and no ciphertext. Rows a
+    reveal or a hand-over holds are skipped (``SKIP LOCKED``) and taken by the next run.
+    """
+    ids = list(
+        # oldest first, read on the partial index of live secrets (rgpd_secret_alive_expiry):
+        # the shredded rows are out of it, so each batch reads only what it shreds
+        candidates.select_for_update(skip_locked=True)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    shredded: dict[str, Any] = {"vault_kid": "", "vault_key": b"", "destroyed_at": timezone.now()}
+    shredded.update({field: b"" for field in Secret.vault_fields})
+    return Secret.objects.filter(pk__in=ids, destroyed_at__isnull=True).update(**shredded)
+
+
+def purge_expired_secrets(*, now: dt.datetime | None = None, batch_size: int = 500) -> PurgeReport:
+    """Shred up to ``batch_size`` secrets past their expiry and as many whose consent ended.
+
+    Set-based: two UPDATEs over primary keys, whatever the volume (a million expired rows is
+    a thousand short transactions, not a million). Deletes the ciphertext and the wrapped data
+    key (the metadata row stays, without any secret, with its ``destroyed_at``) and journals
+    the batch once, with its count (never one entry per secret: counts, not contents). A secret
+    destroyed one by one (consent withdrawn, hand-over) is journaled by
+    :func:`rgpd.services.secrets.destroy_item`. Idempotent: destroyed secrets are skipped.
     """
     moment = now or timezone.now()
     dead_consent = models.Q(consent__withdrawn_at__isnull=False) | models.Q(
         consent__expires_at__lte=moment
     )
-    expired = without_consent = 0
+    alive = Secret.objects.filter(destroyed_at__isnull=True)
+    unconsented = models.Q()
+    for model in (TemporaryCredential, ScannedDocument):
+        manager: Any = model._default_manager
+        unconsented |= models.Q(pk__in=manager.filter(dead_consent).values("secret_id"))
     with transaction.atomic():
-        for model in (TemporaryCredential, ScannedDocument):
-            manager: Any = model._default_manager
-            alive = manager.filter(secret__destroyed_at__isnull=True).select_related("secret")
-            for item in alive.filter(secret__expires_at__lte=moment)[:batch_size]:
-                expired += destroy_item(item, actor=None, reason=JournalReason.EXPIRED)
-            for item in alive.filter(dead_consent)[:batch_size]:
-                without_consent += destroy_item(
-                    item, actor=None, reason=JournalReason.CONSENT_WITHDRAWN
-                )
-        # Secrets without metadata (should not exist): expired ones are shredded too.
-        for secret in Secret.objects.select_for_update().filter(
-            destroyed_at__isnull=True, expires_at__lte=moment
-        )[:batch_size]:
-            secret.destroy()
-            expired += 1
+        # Secrets without metadata (should not exist) are shredded at expiry too.
+        expired = _shred(alive.filter(expires_at__lte=moment), batch_size=batch_size)
+        without_consent = _shred(
+            alive.filter(expires_at__gt=moment).filter(unconsented), batch_size=batch_size
+        )
         report = PurgeReport(expired=expired, without_consent=without_consent)
         if report.total:
             journal.record(

@@ -19,7 +19,8 @@ from mds.jobs import purges
 from mds.models import MDS, OutboxMessage, PurgeRun
 from notifications.models import Contact, Kind, Receipt
 from notifications.purges import months_before, receipt_retention_months, usager_inactivity_months
-from rgpd.models import Consent, JournalEntry, Secret
+from rgpd import journal
+from rgpd.models import Consent, JournalAction, JournalEntry, JournalReason, Secret
 from tests.accompagnement.factories import MediationSessionFactory
 from tests.accueil.factories import PassageFactory
 from tests.notifications.factories import person
@@ -91,6 +92,48 @@ def test_usagers_without_contact_for_the_retention_period_are_anonymised_session
     assert Contact.objects.filter(usager=inside).exists()
     assert counts() == {**before, "Contact": before["Contact"] - 1}
     assert run("inactive_usagers").count == 0
+
+
+@pytest.mark.django_db
+def test_usagers_are_kept_24_months_after_their_last_contact_and_anonymised_the_day_after(
+    mds_a: MDS,
+) -> None:
+    # NOW is 2026-11-24 (Paris): 24 months back is 2024-11-24, the last day kept; 23rd purged
+    assert usager_inactivity_months() == 24
+    with time_machine.travel(dt.datetime(2024, 11, 24, 10, tzinfo=dt.UTC), tick=False):
+        profile_just_inside = person(mds_a)
+    with time_machine.travel(dt.datetime(2024, 11, 23, 10, tzinfo=dt.UTC), tick=False):
+        profile_just_outside = person(mds_a)
+        session_just_inside = person(mds_a)
+        session_just_outside = person(mds_a)
+    MediationSessionFactory(mds=mds_a, usager=session_just_inside, date=dt.date(2024, 11, 24))
+    MediationSessionFactory(
+        mds=mds_a, usager=session_just_outside, date=dt.date(2024, 11, 23), file_number="D-9"
+    )
+    before = counts()
+    assert run("inactive_usagers").count == 2  # one batch, both people
+    for usager, name in (
+        (profile_just_inside, "Amina"),
+        (session_just_inside, "Amina"),
+        (profile_just_outside, ""),
+        (session_just_outside, ""),
+    ):
+        usager.refresh_from_db()
+        assert usager.display_name == name
+    assert MediationSession.objects.get(usager=session_just_outside).file_number == ""
+    assert counts() == {**before, "Contact": before["Contact"] - 2}
+
+
+@pytest.mark.django_db
+def test_the_usager_retention_follows_its_setting(mds_a: MDS, settings: Any) -> None:
+    with time_machine.travel(dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC), tick=False):
+        usager = person(mds_a)
+    settings.USAGER_RETENTION_MONTHS = 36
+    assert run("inactive_usagers").count == 0
+    settings.USAGER_RETENTION_MONTHS = 12
+    assert run("inactive_usagers").count == 1
+    usager.refresh_from_db()
+    assert usager.display_name == ""
 
 
 @pytest.mark.django_db
@@ -190,8 +233,10 @@ def test_run_retention_prints_counts_journals_them_and_records_the_runs(mds_a: M
     assert not Passage.objects.filter(alias="Amina").exists()
     run_row = PurgeRun.objects.filter(category="passage_aliases", dry_run=False).get()
     assert (run_row.count, run_row.batches, run_row.error) == (3, 3, "")
-    entry = JournalEntry.objects.get(target_type="purge_passage_aliases")
-    assert entry.target_id == "3" and entry.actor_id is None
+    entry = JournalEntry.objects.get(action=JournalAction.RETENTION_PURGE)
+    assert (entry.target_type, entry.target_id) == ("passage_aliases", "3")
+    assert entry.actor_id is None and entry.reason == JournalReason.RETENTION_POLICY
+    assert journal.verify_chain().ok
     assert "Amina" not in str(JournalEntry.objects.values_list())
 
 
@@ -257,3 +302,68 @@ def test_a_purge_process_killed_mid_run_then_rerun_leaves_no_orphaned_secret(
         assert bytes(item.secret.payload) == b"" and bytes(item.secret.vault_key) == b""
     assert not Secret.objects.filter(destroyed_at__isnull=True).exists()
     assert not Secret.objects.exclude(vault_key=b"").exists()
+
+
+@pytest.mark.django_db
+def test_the_first_name_purge_killed_between_batches_ends_the_same_on_rerun(mds_a: MDS) -> None:
+    old_day = timezone.localdate(NOW) - dt.timedelta(days=3)
+    PassageFactory.create_batch(7, mds=mds_a, alias="Amina", day=old_day)
+    aliases = next(p for p in purges.registered() if p.category == "passage_aliases")
+    calls = 0
+
+    def dies_after_two_batches(now: dt.datetime, size: int, after: int) -> tuple[int, int | None]:
+        nonlocal calls
+        calls += 1
+        if calls > 2:
+            raise SystemError("worker killed")
+        return aliases.run_batch(now, size, after)
+
+    killed = purges.run_one(
+        purges.Purge(aliases.category, aliases.label, dies_after_two_batches, aliases.count_due),
+        now=NOW,
+        batch_size=3,
+    )
+    assert (killed.count, killed.error) == (6, "SystemError")
+    assert Passage.objects.filter(alias="Amina").count() == 1
+    before = counts()
+    assert run("passage_aliases", batch_size=3).count == 1
+    assert not Passage.objects.exclude(alias="").exists()
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vault_purge_leaves_a_secret_held_by_a_reveal_for_the_next_run(mds_a: MDS) -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Verrous de ligne : SQLite verrouille toute la table.")
+    usager = person(mds_a)
+    with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
+        held, free = (make_credential(usager, expires_at=NOW - dt.timedelta(hours=1)) for _ in "ab")
+    locked, release = threading.Event(), threading.Event()
+
+    def reveal_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                Secret.objects.select_for_update().get(pk=held.secret_id)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=reveal_in_progress)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert run("vault_secrets").count == 1  # did not wait for the held row
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    held.secret.refresh_from_db()
+    free.secret.refresh_from_db()
+    assert free.secret.is_shredded and not held.secret.is_shredded
+    assert run("vault_secrets").count == 1
+    held.secret.refresh_from_db()
+    assert held.secret.is_shredded and bytes(held.secret.payload) == b""

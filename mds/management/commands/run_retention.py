@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien modifier.")
-        parser.add_argument("--batch-size", type=int, default=purges.DEFAULT_BATCH)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="Lignes par lot (par défaut : la taille propre à chaque purge).",
+        )
         parser.add_argument(
             "--only", action="append", help="Une catégorie (répétable).", default=None
         )
