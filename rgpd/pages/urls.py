@@ -26,6 +26,11 @@ urlpatterns = [
         name="credential_reveal",
     ),
     path(
+        "coffre/identifiants/<uuid:credential_id>/remise/",
+        vault.credential_hand_over,
+        name="credential_hand_over",
+    ),
+    path(
         "coffre/identifiants/<uuid:credential_id>/supprimer/",
         vault.credential_destroy,
         name="credential_destroy",

@@ -12,7 +12,7 @@ from accompagnement.models import Usager
 from demo.seed import seed
 from mds.models import Membership, User
 from rgpd.demo import seed_consent_purposes
-from rgpd.models import ScannedDocument, Secret, TemporaryCredential
+from rgpd.models import JournalAction, JournalEntry, ScannedDocument, Secret, TemporaryCredential
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.rgpd.factories import PNG_BYTES
 from tests.rgpd.utils import clear_journal
@@ -76,9 +76,8 @@ def test_vault_journey_from_consent_to_erasure(page: Page) -> None:
     expect(page.get_by_text("Caf-Secret-2026")).to_be_visible()
     assert_accessible(page)
 
-    # The easy path: hand-over sheet, then delete.
-    page.get_by_role("link", name="Remettre à la personne (feuille)").click()
-    page.get_by_role("button", name="Afficher").click()
+    # The easy path: hand-over sheet (one click, no second "Afficher"), then delete.
+    page.get_by_role("button", name="Remettre à la personne (feuille)").click()
     expect(page.get_by_role("heading", name="Vos identifiants")).to_be_visible()
     expect(page.get_by_text("odette.caf")).to_be_visible()
     assert_accessible(page)
@@ -134,3 +133,33 @@ def test_vault_journey_from_consent_to_erasure(page: Page) -> None:
     assert_accessible(page)
     page.goto("/rgpd/journal/")
     assert_accessible(page)
+
+
+def test_hand_over_from_the_vault_is_one_confirmation_then_the_sheet(page: Page) -> None:
+    """From the person's vault: one button, the password (re-authentication), the sheet —
+    no second "Afficher"; journaled once as a hand-over."""
+    from tests.rgpd.factories import make_consent, make_credential
+
+    seed(password=PASSWORD)
+    seed_consent_purposes()
+    mediator = User.objects.get(email=MEDIATOR)
+    mds = Membership.objects.filter(user=mediator).first().mds  # type: ignore[union-attr]
+    usager = Usager.objects.create(mds=mds, display_name=NAME, birth_year=1950)
+    credential = make_credential(
+        usager, consent=make_consent(usager), identifier="odette.ameli", secret="Ameli-2026"
+    )
+    log_in(page, MEDIATOR, PASSWORD)
+    page.goto(f"/coffre/personne/{usager.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Remettre à la personne \(feuille\)")).click()
+    # The login was a while ago as far as the vault is concerned: the password, once.
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Confirm")).click()
+    expect(page.get_by_role("heading", name="Vos identifiants")).to_be_visible()
+    expect(page.get_by_text("Ameli-2026")).to_be_visible()
+    expect(page.get_by_role("button", name="Afficher")).to_have_count(0)
+    assert_accessible(page)
+    hand_overs = JournalEntry.objects.filter(
+        action=JournalAction.HAND_OVER_CREDENTIAL, target_id=str(credential.pk)
+    )
+    assert list(hand_overs.values_list("reason", flat=True)) == ["hand_over"]

@@ -29,6 +29,14 @@ PAGES: tuple[Page, ...] = (
         kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
     ),
     Page(
+        "rgpd:credential_hand_over",
+        MED,
+        method="post",
+        # without a recent re-authentication: sent to allauth's password page
+        ok_status=(302,),
+        kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
+    ),
+    Page(
         "rgpd:credential_destroy",
         MED,
         kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},

@@ -13,7 +13,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+from allauth.account.internal.flows.reauthentication import (
+    did_recently_reauthenticate,
+    suspend_request,
+)
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -234,16 +237,13 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
                 messages.warning(request, refusal.message)
                 return redirect(_reauth_url(request, here))
             return _refused(request, refusal)
-        template = (
-            "rgpd/credential_sheet.html"
-            if reason == JournalReason.HAND_OVER
-            else "rgpd/credential_revealed.html"
-        )
+        if reason == JournalReason.HAND_OVER:
+            return _sheet(request, revealed)
         return no_store(
             render(
                 request,
-                template,
-                {"revealed": revealed, "credential": credential, "destroy_form": DestroyForm()},
+                "rgpd/credential_revealed.html",
+                {"revealed": revealed, "credential": credential},
             )
         )
     if request.method == "GET":
@@ -258,6 +258,40 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
             "reauth_url": _reauth_url(request, here),
         },
     )
+
+
+def _sheet(request: HttpRequest, revealed: credentials.RevealedCredential) -> HttpResponse:
+    context = {"revealed": revealed, "credential": revealed.credential}
+    return no_store(render(request, "rgpd/credential_sheet.html", context))
+
+
+@vault_object_view
+@never_cache
+def credential_hand_over(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    """"Remettre à la personne (feuille)": the button is the one confirmation. The POST reveals
+    the credential with the reason "remise à la personne" (journaled as a hand-over) and shows
+    the printable sheet. Without a recent re-authentication, the POST is kept by allauth and
+    replayed once the password is typed, so the sheet follows the password with no second click.
+    """
+    user = request_user(request)
+    if request.method != "POST":
+        # A reload or a bookmark: back to the page that asks first, nothing is revealed by a GET.
+        url = reverse("rgpd:credential_reveal", kwargs={"credential_id": credential_id})
+        return redirect(f"{url}?{urlencode({'motif': JournalReason.HAND_OVER})}")
+    credential = access.access_credential(user, credential_id, access.REVEAL)
+    try:
+        revealed = credentials.reveal_credential(
+            actor=user,
+            credential=credential,
+            reason=JournalReason.HAND_OVER,
+            recently_reauthenticated=did_recently_reauthenticate(request),
+        )
+    except VaultRefused as refusal:
+        if refusal.reason == JournalReason.REFUSED_NO_REAUTH:
+            messages.warning(request, refusal.message)
+            return suspend_request(request, reverse("account_reauthenticate"))
+        return _refused(request, refusal)
+    return _sheet(request, revealed)
 
 
 @vault_object_view
