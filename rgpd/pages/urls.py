@@ -16,6 +16,11 @@ urlpatterns = [
     path("coffre/personne/<int:usager_id>/document/", vault.document_new, name="document_new"),
     path("coffre/consentement/<uuid:consent_id>/", vault.consent_proof, name="consent_proof"),
     path(
+        "coffre/consentement/<uuid:consent_id>/signature.png",
+        vault.consent_signature,
+        name="consent_signature",
+    ),
+    path(
         "coffre/consentement/<uuid:consent_id>/retrait/",
         vault.consent_withdraw,
         name="consent_withdraw",

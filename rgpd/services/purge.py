@@ -14,8 +14,15 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .. import journal
-from ..models import JournalAction, JournalReason, ScannedDocument, Secret, TemporaryCredential
+from .. import journal, retention
+from ..models import (
+    ConsentSignature,
+    JournalAction,
+    JournalReason,
+    ScannedDocument,
+    Secret,
+    TemporaryCredential,
+)
 from .secrets import destroy_item
 
 logger = logging.getLogger("rgpd.services")
@@ -69,3 +76,38 @@ def purge_expired_secrets(*, now: dt.datetime | None = None, batch_size: int = 5
             )
     logger.info("Vault purge: %d expired, %d without consent", expired, without_consent)
     return report
+
+
+def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def purge_consent_signatures(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
+    """Shred the signatures of consents whose proof is no longer kept: ended (withdrawn or
+    expired) more than the ``consent_proof`` retention ago. Journaled; idempotent."""
+    cutoff = _years_before(now or timezone.now(), retention.value("consent_proof"))
+    ended_long_ago = models.Q(consent__withdrawn_at__lte=cutoff) | models.Q(
+        consent__expires_at__lte=cutoff
+    )
+    destroyed = 0
+    with transaction.atomic():
+        for signature in (
+            ConsentSignature.objects.select_for_update(of=("self",))
+            .select_related("consent__mds")
+            .filter(ended_long_ago, destroyed_at__isnull=True)[:batch_size]
+        ):
+            signature.destroy()
+            journal.record(
+                actor=None,
+                action=JournalAction.DESTROY_SECRET,
+                target_type="consent_signature",
+                target_id=signature.consent_id,
+                reason=JournalReason.RETENTION_POLICY,
+                mds=signature.consent.mds,
+            )
+            destroyed += 1
+    logger.info("Consent signatures purge: %d destroyed", destroyed)
+    return destroyed

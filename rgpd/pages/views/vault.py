@@ -20,7 +20,7 @@ from allauth.account.internal.flows.reauthentication import (
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,10 +37,10 @@ from mds.permissions import request_user, role_required
 
 from ...forms.dpo import SearchForm
 from ...forms.vault import ConsentForm, CredentialForm, DestroyForm, DocumentForm, RevealForm
-from ...models import JournalReason, PurposeCode
+from ...models import ConsentSignature, JournalReason, PurposeCode
 from ...rules import VAULT_ROLE, VaultRefused
 from ...selectors import access
-from ...selectors.consents import dependents, live_consent
+from ...selectors.consents import dependents, has_signature, live_consent
 from ...selectors.reads import journal_read
 from ...selectors.vault import person_vault as person_vault_data
 from ...services import consents, credentials, documents
@@ -125,6 +125,7 @@ def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 purpose_code=form.cleaned_data["purpose"],
                 method=form.cleaned_data["method"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                signature_png=form.cleaned_data["signature_png"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -148,7 +149,28 @@ def consent_proof(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     consent = access.access_consent(user, consent_id, access.VIEW)
     journal_read(actor=user, target=consent)
-    return render(request, "rgpd/consent_proof.html", {"consent": consent})
+    return render(
+        request,
+        "rgpd/consent_proof.html",
+        {"consent": consent, "signed": has_signature(consent)},
+    )
+
+
+@never_cache
+@vault_object_view
+def consent_signature(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+    """The signature drawn on the tablet, decrypted for the proof page: same access as the
+    proof, journaled (``view_signature``), never cached or stored by the browser."""
+    user = request_user(request)
+    consent = access.access_consent(user, consent_id, access.VIEW)
+    try:
+        png = consents.read_signature(actor=user, consent=consent)
+    except ConsentSignature.DoesNotExist:
+        raise Http404(_("Aucune signature pour ce consentement.")) from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return no_store(response)
 
 
 @vault_object_view
@@ -268,7 +290,7 @@ def _sheet(request: HttpRequest, revealed: credentials.RevealedCredential) -> Ht
 @vault_object_view
 @never_cache
 def credential_hand_over(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
-    """"Remettre à la personne (feuille)": the button is the one confirmation. The POST reveals
+    """ "Remettre à la personne (feuille)": the button is the one confirmation. The POST reveals
     the credential with the reason "remise à la personne" (journaled as a hand-over) and shows
     the printable sheet. Without a recent re-authentication, the POST is kept by allauth and
     replayed once the password is typed, so the sheet follows the password with no second click.

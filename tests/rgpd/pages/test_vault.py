@@ -29,7 +29,7 @@ from rgpd.models import (
     TemporaryCredential,
 )
 from tests.accompagnement.factories import UsagerFactory
-from tests.rgpd.factories import PNG_BYTES, make_consent, make_credential
+from tests.rgpd.factories import PNG_BYTES, make_consent, make_credential, signature_data_url
 from tests.rgpd.utils import reauthenticate
 
 pytestmark = pytest.mark.usefixtures("consent_purposes")
@@ -67,7 +67,12 @@ def test_recording_a_consent_through_the_form_then_printing_the_proof(
 ) -> None:
     response = client.post(
         reverse("rgpd:consent_new", args=[usager.pk]),
-        {"purpose": PurposeCode.CREDENTIAL, "method": "tablet_signature", "text_read": "on"},
+        {
+            "purpose": PurposeCode.CREDENTIAL,
+            "method": "tablet_signature",
+            "text_read": "on",
+            "signature": signature_data_url(),
+        },
     )
     assert response.status_code == 302
     consent = Consent.objects.get(usager=usager)
@@ -412,6 +417,7 @@ def test_double_submits_of_vault_forms_keep_one_record_each(
         "purpose": PurposeCode.CREDENTIAL,
         "method": "tablet_signature",
         "text_read": "on",
+        "signature": signature_data_url(),
         "idempotency_key": str(uuid.uuid4()),
     }
     for _ in range(2):
