@@ -59,7 +59,7 @@
 
   canvas.addEventListener("pointerdown", function (event) {
     event.preventDefault();
-    canvas.setPointerCapture(event.pointerId);
+    try { canvas.setPointerCapture(event.pointerId); } catch (ignored) { /* synthetic pointer */ }
     drawing = true;
     last = at(event);
     context.beginPath();
