@@ -27,6 +27,22 @@ def team_of(*, user: User | AnonymousUser, mds: MDS | None) -> QuerySet[Membersh
     )
 
 
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """The user's own active roles and their MDS (the "Mon compte" page)."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("mds")
+        .order_by("role", "mds__name")
+    )
+
+
+def second_factors(*, user: User) -> frozenset[str]:
+    """The kinds of second factor the user has set up ("totp", "recovery_codes")."""
+    from allauth.mfa.models import Authenticator
+
+    return frozenset(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+
+
 def site_counts() -> dict[str, int]:
     return {
         "mds": MDS.objects.filter(is_active=True).count(),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("compte/mon-compte/", views.my_account, name="my_account"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include(mds_patterns)),

@@ -17,6 +17,8 @@ from .permissions import (
     can_act_in,
     current_mds,
     home_url_names,
+    needs_mfa,
+    request_user,
     role_required,
 )
 from .resilient_cache import cache_state
@@ -32,6 +34,26 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(names) == 1:
         return redirect(names[0])
     return render(request, "mds/choose_home.html", {"home_names": names})
+
+
+@never_cache
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    """ "Mon compte": who I am, where, and the links to look after my password and second factor.
+    Open to every logged-in user, including one who still has to set up TOTP."""
+    user = request_user(request)
+    factors = selectors.second_factors(user=user)
+    return render(
+        request,
+        "mds/my_account.html",
+        {
+            "account": user,
+            "memberships": selectors.memberships_of(user=user),
+            "has_totp": "totp" in factors,
+            "has_recovery_codes": "recovery_codes" in factors,
+            "mfa_required": needs_mfa(user),
+        },
+    )
 
 
 @role_required(*MDS_ROLES, Role.DIRECTION_DEPARTEMENTALE)

@@ -47,7 +47,11 @@ from rgpd.models import (
     ScannedDocument,
     TemporaryCredential,
 )
-from rgpd.services.purge import purge_expired_secrets
+from rgpd.services.purge import (
+    consent_signatures_due,
+    purge_consent_signatures,
+    purge_expired_secrets,
+)
 
 from .models import Contact, Receipt
 
@@ -279,6 +283,14 @@ def _journal_counts(category: str, count: int) -> None:
 
 def register_all() -> None:
     register(Purge("vault_secrets", "Secrets expirés du coffre", simple(_vault_batch), _vault_due))
+    register(
+        Purge(
+            "consent_signatures",
+            "Signatures des preuves de consentement au-delà de leur durée",
+            simple(lambda now, size: purge_consent_signatures(now=now, batch_size=size)),
+            lambda now: consent_signatures_due(now).count(),
+        )
+    )
     register(Purge("journal", "Journal au-delà de sa durée", simple(_journal_batch), _journal_due))
     register(
         Purge(

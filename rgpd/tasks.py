@@ -5,14 +5,21 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import journal
+from .services.purge import purge_consent_signatures
 from .services.purge import purge_expired_secrets as purge
 
 
 @shared_task(name="rgpd.purge_expired_secrets", acks_late=True)
 def purge_expired_secrets() -> dict[str, int]:
-    """Crypto-shred expired secrets and those whose consent ended (idempotent)."""
+    """Crypto-shred expired secrets and those whose consent ended, and the signatures of
+    consents whose proof is past its retention (idempotent)."""
     report = purge()
-    return {"expired": report.expired, "without_consent": report.without_consent}
+    signatures = purge_consent_signatures()
+    return {
+        "expired": report.expired,
+        "without_consent": report.without_consent,
+        "signatures": signatures,
+    }
 
 
 @shared_task(name="rgpd.rotate_journal", acks_late=True)

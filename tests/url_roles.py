@@ -29,7 +29,7 @@ PAGES: tuple[Page, ...] = (
 )
 
 #: Named URLs that any logged-in user may reach (they check the MDS themselves, or redirect).
-ANY_LOGGED_IN: frozenset[str] = frozenset({"home", "mds:choose_mds"})
+ANY_LOGGED_IN: frozenset[str] = frozenset({"home", "mds:choose_mds", "my_account"})
 #: Named URLs open without login.
 PUBLIC: frozenset[str] = frozenset({"healthz", "accessibility", "favicon"}).union(
     *(app.PUBLIC for app in APPS)

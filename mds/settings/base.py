@@ -155,6 +155,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# How long a typed password counts as "recent": re-authentication is asked again after it before
+# revealing a vault secret or changing the second factor (the login itself counts for the
+# two-factor pages only: see mds.adapters.AccountAdapter.is_reauthentication_required).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
 # Do not email strangers who type an unknown address in "mot de passe oublié".
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # A whole MDS shares one public address (NAT) and arrives through the HTTPS proxy: a per-IP

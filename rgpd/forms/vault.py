@@ -24,6 +24,7 @@ from ..retention import (
     duration_text,
 )
 from ..rules import DESTROY_REASONS, REVEAL_REASONS
+from ..signatures import decode_data_url
 
 BIG = {"class": "form-control form-control-lg"}
 BIG_SELECT = {"class": "form-select form-select-lg"}
@@ -47,12 +48,26 @@ class ConsentForm(IdempotentForm):
         label=_("J'ai lu ou montré ce texte à la personne et elle l'a accepté."),
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    #: The drawing as a PNG data URL, filled by static/js/signature.js; checked by the service.
+    signature = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         purposes = ConsentPurpose.objects.filter(is_active=True).prefetch_related("texts")
         self.fields["purpose"].choices = [(p.code, p.label) for p in purposes]  # type: ignore[attr-defined]
         self.purposes = list(purposes)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        drawn = data.get("signature") or ""
+        data["signature_png"] = None
+        # Only a tablet signature is read: a drawing left behind by another choice is dropped.
+        if data.get("method") == ConsentMethod.TABLET_SIGNATURE and drawn:
+            try:
+                data["signature_png"] = decode_data_url(drawn)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 class CredentialForm(IdempotentForm):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from mds.idempotency import idempotency_key_field
 from mds.models import ReferenceItem
 
+from .secrets import VaultRecord
+
 # --------------------------------------------------------------------------------------------
 # Consents
 # --------------------------------------------------------------------------------------------
@@ -143,3 +145,41 @@ class Consent(models.Model):
     def is_live(self, at: dt.datetime | None = None) -> bool:
         now = at or timezone.now()
         return self.withdrawn_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ConsentSignature(VaultRecord):
+    """The person's signature drawn on the tablet (PNG), encrypted under the vault's keys.
+
+    Part of the proof of the consent it belongs to: kept as long as that proof (retention
+    ``consent_proof``), then crypto-shredded by the purge; never exported in clear."""
+
+    vault_fields = ("image",)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consent = models.OneToOneField(
+        Consent,
+        on_delete=models.CASCADE,
+        related_name="signature",
+        verbose_name=_("consentement"),
+    )
+    image = models.BinaryField(_("signature chiffrée (PNG)"), blank=True, default=b"")
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    created_at = models.DateTimeField(_("signée le"), default=timezone.now)
+    destroyed_at = models.DateTimeField(_("détruite le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature de consentement")
+        verbose_name_plural = _("signatures de consentement")
+
+    def __str__(self) -> str:  # never the content
+        return f"Signature {self.pk}"
+
+    @property
+    def is_available(self) -> bool:
+        return self.destroyed_at is None and not self.is_shredded
+
+    def destroy(self) -> None:
+        """Shred and save at once; the row stays as a trace without the image."""
+        self.shred()
+        self.destroyed_at = timezone.now()
+        self.save(update_fields=[*self.shred_fields(), "destroyed_at"])

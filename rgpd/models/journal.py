@@ -41,6 +41,7 @@ class JournalAction(models.TextChoices):
     RETENTION_PURGE = "retention_purge", _("Purge de conservation (catégorie, nombre de lignes)")
     CONSENT_GIVEN = "consent_given", _("Consentement recueilli")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consentement retiré")
+    VIEW_SIGNATURE = "view_signature", _("Affichage de la signature d'un consentement")
     EXPORT_PERSON = "export_person", _("Export des données d'une personne")
     ERASE_PERSON = "erase_person", _("Effacement (anonymisation) d'une personne")
     VIEW_JOURNAL = "view_journal", _("Consultation du journal")

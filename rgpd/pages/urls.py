@@ -16,6 +16,11 @@ urlpatterns = [
     path("coffre/personne/<int:usager_id>/document/", vault.document_new, name="document_new"),
     path("coffre/consentement/<uuid:consent_id>/", vault.consent_proof, name="consent_proof"),
     path(
+        "coffre/consentement/<uuid:consent_id>/signature.png",
+        vault.consent_signature,
+        name="consent_signature",
+    ),
+    path(
         "coffre/consentement/<uuid:consent_id>/retrait/",
         vault.consent_withdraw,
         name="consent_withdraw",
@@ -24,6 +29,11 @@ urlpatterns = [
         "coffre/identifiants/<uuid:credential_id>/",
         vault.credential_reveal,
         name="credential_reveal",
+    ),
+    path(
+        "coffre/identifiants/<uuid:credential_id>/remise/",
+        vault.credential_hand_over,
+        name="credential_hand_over",
     ),
     path(
         "coffre/identifiants/<uuid:credential_id>/supprimer/",

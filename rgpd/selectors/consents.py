@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from ..models import Consent, ScannedDocument, TemporaryCredential
+from ..models import Consent, ConsentSignature, ScannedDocument, TemporaryCredential
 from ..rules import Person
 
 
@@ -29,3 +29,8 @@ def dependents(consent: Consent) -> list[TemporaryCredential | ScannedDocument]:
     items.extend(TemporaryCredential.objects.filter(consent=consent, secret__destroyed_at=None))
     items.extend(ScannedDocument.objects.filter(consent=consent, secret__destroyed_at=None))
     return items
+
+
+def has_signature(consent: Consent) -> bool:
+    """Whether the consent still has its tablet signature (not yet destroyed by the purge)."""
+    return ConsentSignature.objects.filter(consent=consent, destroyed_at__isnull=True).exists()

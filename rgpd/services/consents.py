@@ -20,12 +20,14 @@ from ..models import (
     Consent,
     ConsentMethod,
     ConsentPurpose,
+    ConsentSignature,
     ConsentText,
     JournalAction,
     JournalReason,
 )
 from ..rules import VAULT_ROLE, Person
 from ..selectors.consents import dependents
+from ..signatures import clean_signature_png
 from .secrets import check_choice, destroy_item, require_vault_role
 
 
@@ -39,10 +41,14 @@ def record_consent(
     text: ConsentText | None = None,
     validity_days: int | None = None,
     idempotency_key: uuid.UUID | None = None,
+    signature_png: bytes | None = None,
 ) -> Consent:
     """Record a consent given now, on the current (or given) text of the purpose.
 
-    Idempotent on ``idempotency_key``: a double submit returns the consent recorded first."""
+    With the method "signature sur la tablette", ``signature_png`` (the drawing, PNG) is
+    required, checked (:func:`rgpd.signatures.clean_signature_png`) and kept encrypted with the
+    consent; with another method it is ignored. Idempotent on ``idempotency_key``: a double
+    submit returns the consent recorded first (and its signature, not a second one)."""
     require_vault_role(actor, usager.mds_id)
     purpose = ConsentPurpose.objects.filter(code=purpose_code, is_active=True).first()
     if purpose is None:
@@ -53,6 +59,19 @@ def record_consent(
         raise ValidationError(
             {"purpose": _("Aucun texte de consentement pour cette finalité.")}, code="no_text"
         )
+    signature: bytes | None = None
+    if method == ConsentMethod.TABLET_SIGNATURE:
+        if not signature_png:
+            raise ValidationError(
+                {
+                    "signature": _(
+                        "Faites signer la personne dans le cadre, ou choisissez « Oral, devant "
+                        "témoin »."
+                    )
+                },
+                code="signature_required",
+            )
+        signature = clean_signature_png(signature_png)
     now = timezone.now()
     days = validity_days if validity_days is not None else purpose.default_validity_days
     if days is not None and not 1 <= int(days) <= 3650:
@@ -73,6 +92,10 @@ def record_consent(
             expires_at=now + dt.timedelta(days=int(days)) if days is not None else None,
             idempotency_key=idempotency_key,
         )
+        if signature is not None:
+            drawn = ConsentSignature(id=uuid.uuid4(), consent=consent, size=len(signature))
+            drawn.set_encrypted("image", signature)
+            drawn.save(force_insert=True)
         journal.record(
             actor=actor,
             action=JournalAction.CONSENT_GIVEN,
@@ -116,3 +139,20 @@ def withdraw_consent(
         destroyed += destroy_item(item, actor=actor, reason=JournalReason.CONSENT_WITHDRAWN)
     consent.withdrawn_at, consent.withdrawn_by = locked.withdrawn_at, locked.withdrawn_by
     return destroyed
+
+
+def read_signature(*, actor: User, consent: Consent) -> bytes:
+    """The PNG of a consent's signature, decrypted for ``actor``; the read is journaled in the
+    same transaction (no image without its journal entry). ``ConsentSignature.DoesNotExist``
+    when there is none or it was destroyed."""
+    require_vault_role(actor, consent.mds_id)
+    with transaction.atomic():
+        signature = ConsentSignature.objects.get(consent=consent, destroyed_at__isnull=True)
+        journal.record(
+            actor=actor,
+            action=JournalAction.VIEW_SIGNATURE,
+            target_type="consent",
+            target_id=consent.pk,
+            mds=consent.mds,
+        )
+        return signature.get_encrypted("image")

@@ -14,8 +14,15 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .. import journal
-from ..models import JournalAction, JournalReason, ScannedDocument, Secret, TemporaryCredential
+from .. import journal, retention
+from ..models import (
+    ConsentSignature,
+    JournalAction,
+    JournalReason,
+    ScannedDocument,
+    Secret,
+    TemporaryCredential,
+)
 
 logger = logging.getLogger("rgpd.services")
 
@@ -87,3 +94,37 @@ def purge_expired_secrets(*, now: dt.datetime | None = None, batch_size: int = 5
             )
     logger.info("Vault purge: %d expired, %d without consent", expired, without_consent)
     return report
+
+
+def consent_signatures_due(now: dt.datetime) -> models.QuerySet[ConsentSignature]:
+    """Signatures of consents that ended (withdrawn or expired) more than the
+    ``consent_proof`` retention before ``now``: their proof is no longer kept."""
+    cutoff = retention.cutoff("consent_proof", now)
+    ended_long_ago = models.Q(consent__withdrawn_at__lte=cutoff) | models.Q(
+        consent__expires_at__lte=cutoff
+    )
+    return ConsentSignature.objects.filter(ended_long_ago, destroyed_at__isnull=True)
+
+
+def purge_consent_signatures(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
+    """Shred up to ``batch_size`` signatures whose proof is past its retention. Journaled (one
+    entry per signature, like any secret destroyed one by one); idempotent."""
+    destroyed = 0
+    with transaction.atomic():
+        for signature in (
+            consent_signatures_due(now or timezone.now())
+            .select_for_update(of=("self",))
+            .select_related("consent__mds")[:batch_size]
+        ):
+            signature.destroy()
+            journal.record(
+                actor=None,
+                action=JournalAction.DESTROY_SECRET,
+                target_type="consent_signature",
+                target_id=signature.consent_id,
+                reason=JournalReason.RETENTION_POLICY,
+                mds=signature.consent.mds,
+            )
+            destroyed += 1
+    logger.info("Consent signatures purge: %d destroyed", destroyed)
+    return destroyed

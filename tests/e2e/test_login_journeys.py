@@ -62,3 +62,44 @@ def test_each_demo_role_lands_on_its_home(page: Page, account: object, live_serv
     # The logout button is there and works.
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{live_server}/compte/login/")
+
+
+def test_first_login_of_an_mfa_role_asks_the_password_once_then_totp_then_home(
+    page: Page, live_server: object
+) -> None:
+    """Password once, TOTP set-up, recovery codes on the way (download, print), then the work
+    page; the name in the header opens "Mon compte"."""
+    import re
+
+    from django.urls import reverse
+
+    seed(password=PASSWORD)
+    email = "mediateur@malpasse.demo.fr"
+    visited: list[str] = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    _log_in(page, email)
+    expect(page).to_have_url(f"{live_server}{reverse('mfa_activate_totp')}")
+    expect(page.get_by_text("activez la double authentification")).to_be_visible()
+    assert_accessible(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label(re.compile("^Code")).fill(_code(secret))
+    page.get_by_role("button", name="Activer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger les codes").click()
+    assert download.value.suggested_filename == "recovery-codes.txt"
+    expect(page.get_by_role("button", name="Imprimer les codes")).to_be_visible()
+    page.get_by_role("link", name="J'ai gardé mes codes : aller à mon accueil").click()
+    expect(page).to_have_url(f"{live_server}{reverse(HOME_BY_ROLE['mediateur'])}")
+    assert_accessible(page)
+    assert not [url for url in visited if "reauthenticate" in url], visited
+
+    page.get_by_role("link", name=re.compile("^Mon compte")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(page.get_by_text("Activée (application TOTP)")).to_be_visible()
+    expect(page.get_by_role("link", name="Changer mon mot de passe")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Gérer la double authentification").click()
+    expect(page).to_have_url(f"{live_server}{reverse('mfa_index')}")

@@ -367,3 +367,15 @@ def test_the_vault_purge_leaves_a_secret_held_by_a_reveal_for_the_next_run(mds_a
     assert run("vault_secrets").count == 1
     held.secret.refresh_from_db()
     assert held.secret.is_shredded and bytes(held.secret.payload) == b""
+
+
+def test_every_registered_purge_is_listed_in_the_jobs_doc() -> None:
+    from pathlib import Path
+
+    from mds.jobs.purges import registered
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "jobs.md").read_text()
+    categories = {purge.category for purge in registered()}
+    assert {"vault_secrets", "consent_signatures", "anonymous_session_notes"} <= categories
+    missing = sorted(c for c in categories if f"| `{c}` |" not in doc)
+    assert not missing, f"docs/jobs.md ne décrit pas les purges {missing}"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.test import Client
@@ -151,21 +152,96 @@ def test_a_user_without_membership_gets_a_clear_page_not_an_error(db: None) -> N
 @pytest.mark.parametrize(
     "role", [Role.MEDIATEUR, Role.DIRECTION, Role.DIRECTION_DEPARTEMENTALE, Role.ADMIN, Role.DPO]
 )
-def test_mfa_is_enforced_for_sensitive_roles(role: str, member: Callable[..., User]) -> None:
+def test_mfa_is_enforced_for_sensitive_roles_with_one_password_entry(
+    role: str, member: Callable[..., User]
+) -> None:
     user = member(role, with_totp=False)
     client = Client()
     _login(client, user.email)
-    # Every page sends them to the TOTP set-up (allauth asks the password again first).
+    # Every page sends them to the TOTP set-up, straight away: the password typed at login
+    # counts as recent, allauth's "Confirmer l'accès" is not shown a second time.
     for url in (reverse("home"), reverse("mds:team"), "/admin/"):
         response = client.get(url, follow=True)
-        assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+        assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
         assert "double authentification" in response.content.decode()
-    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     secret = response.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": _current_code(secret)})
-    assert response.status_code == 302
+    # On the way home: the recovery codes, with a way on to the work page.
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert len(page.context["unused_codes"]) == 10
+    assert page.context["unused_codes"][0] in html
+    assert f'href="{reverse("home")}"' in html
+    assert f'href="{reverse("mfa_download_recovery_codes")}"' in html
+    download = client.get(reverse("mfa_download_recovery_codes"))
+    assert download.status_code == 200
+    assert page.context["unused_codes"][0] in download.content.decode()
     assert client.get(reverse("home"))["Location"] != reverse("mfa_activate_totp")
+
+
+def test_two_factor_pages_ask_the_password_again_once_the_login_is_old(
+    member: Callable[..., User],
+) -> None:
+    user = member(Role.MEDIATEUR, with_totp=False)
+    client = Client()
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False):
+        _login(client, user.email)
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    with time_machine.travel("2026-03-02 09:05:01 +0100", tick=False):
+        response = client.get(reverse("mfa_activate_totp"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        response = client.post(response["Location"], {"password": PASSWORD})
+        assert response["Location"] == reverse("mfa_activate_totp")
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_a_fresh_login_does_not_unlock_the_vault_without_re_authentication(
+    member: Callable[..., User],
+) -> None:
+    from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+
+    mediator = member(Role.MEDIATEUR, with_totp=False)
+    secret = give_totp(mediator)
+    client = Client()
+    _login(client, mediator.email)
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
+    request = client.get(reverse("my_account")).wsgi_request
+    assert request.user == mediator
+    assert not did_recently_reauthenticate(request)
+
+
+def test_my_account_page_shows_who_where_and_the_security_links(
+    member: Callable[..., User], mds_a: MDS
+) -> None:
+    mediator = member(Role.MEDIATEUR, first_name="Nadia", last_name="Benali")
+    client = Client()
+    client.force_login(mediator)
+    response = client.get(reverse("my_account"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nadia Benali" in html and mds_a.name in html and "Médiateur" in html
+    for name in ("account_change_password", "mfa_index", "account_logout"):
+        assert f'"{reverse(name)}"' in html
+    assert "Activée (application TOTP)" in html
+    assert response["Cache-Control"].startswith("max-age=0")
+    # The name in the header opens this page, not the two-factor page.
+    home = client.get(reverse("mds:team")).content.decode()
+    assert f'href="{reverse("my_account")}"' in home
+    assert f'href="{reverse("mfa_index")}"' not in home
+
+
+def test_my_account_page_is_reachable_before_the_totp_set_up(member: Callable[..., User]) -> None:
+    director = member(Role.DIRECTION, with_totp=False)
+    client = Client()
+    client.force_login(director)
+    response = client.get(reverse("my_account"))
+    assert response.status_code == 200
+    assert "votre rôle l'exige" in response.content.decode()
+    assert client.get("/compte/mon-compte/").status_code == 200
+    assert Client().get(reverse("my_account"))["Location"].startswith(LOGIN)
 
 
 @pytest.mark.parametrize("role", [Role.ACCUEIL, Role.SECRETARIAT, Role.TRAVAILLEUR_SOCIAL])

@@ -36,7 +36,7 @@ from rgpd.demo import seed_consent_purposes
 from rgpd.models import Consent, PurposeCode, ScannedDocument, TemporaryCredential
 from tests.accompagnement.factories import UsagerFactory, ref
 from tests.factories import make_member
-from tests.rgpd.factories import PNG_BYTES, make_consent
+from tests.rgpd.factories import PNG_BYTES, make_consent, signature_data_url
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +118,7 @@ CASES = {
             "purpose": PurposeCode.CREDENTIAL,
             "method": "tablet_signature",
             "text_read": "on",
+            "signature": signature_data_url(),
         },
         edit={"method": "oral_witnessed"},
         saved=lambda record: record.method,  # type: ignore[attr-defined]

@@ -71,6 +71,43 @@ def make_consent(
     )
 
 
+def signature_png(size: tuple[int, int] = (600, 200), *, ink: bool = True) -> bytes:
+    """A PNG as the tablet's canvas makes it: transparent, with a black stroke if ``ink``."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    if ink:
+        ImageDraw.Draw(image).line(
+            [(20, 150), (120, 40), (220, 160), (320, 50), (420, 150)], fill=(0, 0, 0, 255), width=4
+        )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def signature_data_url(png: bytes | None = None) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png or signature_png()).decode()
+
+
+def make_signed_consent(usager: Usager, purpose_code: str = PurposeCode.CREDENTIAL) -> Consent:
+    """A live consent given by signature on the tablet, with its encrypted signature."""
+    from rgpd.models import ConsentSignature
+    from rgpd.signatures import clean_signature_png
+
+    consent = make_consent(usager, purpose_code)
+    consent.method = ConsentMethod.TABLET_SIGNATURE
+    consent.save(update_fields=["method"])
+    png = clean_signature_png(signature_png())
+    signature = ConsentSignature(consent=consent, size=len(png))
+    signature.set_encrypted("image", png)
+    signature.save(force_insert=True)
+    return consent
+
+
 def _secret(usager: Usager, kind: str, payload: bytes, expires_at: dt.datetime | None) -> Secret:
     secret = Secret(
         kind=kind,

@@ -62,4 +62,8 @@ def test_purge_shreds_expired_and_unconsented_secrets_and_journals_it(usager: Us
 
 
 def test_purge_task_calls_the_service(usager: Usager) -> None:
-    assert purge_expired_secrets.apply().get() == {"expired": 0, "without_consent": 0}
+    assert purge_expired_secrets.apply().get() == {
+        "expired": 0,
+        "without_consent": 0,
+        "signatures": 0,
+    }

@@ -22,10 +22,23 @@ PAGES: tuple[Page, ...] = (
     Page("rgpd:credential_new", MED, kwargs=_usager),
     Page("rgpd:document_new", MED, kwargs=_usager),
     Page("rgpd:consent_proof", MED, kwargs=lambda ctx: {"consent_id": ctx["rgpd_consent"].pk}),
+    Page(
+        "rgpd:consent_signature",
+        MED,
+        kwargs=lambda ctx: {"consent_id": ctx["rgpd_signed_consent"].pk},
+    ),
     Page("rgpd:consent_withdraw", MED, kwargs=lambda ctx: {"consent_id": ctx["rgpd_consent"].pk}),
     Page(
         "rgpd:credential_reveal",
         MED,
+        kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
+    ),
+    Page(
+        "rgpd:credential_hand_over",
+        MED,
+        method="post",
+        # without a recent re-authentication: sent to allauth's password page
+        ok_status=(302,),
         kwargs=lambda ctx: {"credential_id": ctx["rgpd_credential"].pk},
     ),
     Page(
@@ -53,13 +66,19 @@ PUBLIC: frozenset[str] = frozenset()
 
 def context(mds: MDS) -> dict[str, Any]:
     from tests.accompagnement.factories import UsagerFactory
-    from tests.rgpd.factories import make_consent, make_credential, make_document
+    from tests.rgpd.factories import (
+        make_consent,
+        make_credential,
+        make_document,
+        make_signed_consent,
+    )
 
     usager = UsagerFactory(mds=mds)
     consent = make_consent(usager)
     return {
         "rgpd_usager": usager,
         "rgpd_consent": consent,
+        "rgpd_signed_consent": make_signed_consent(usager, "reminders"),
         "rgpd_credential": make_credential(usager, consent=consent),
         "rgpd_document": make_document(usager),
     }

@@ -13,11 +13,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+from allauth.account.internal.flows.reauthentication import (
+    did_recently_reauthenticate,
+    suspend_request,
+)
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +37,10 @@ from mds.permissions import request_user, role_required
 
 from ...forms.dpo import SearchForm
 from ...forms.vault import ConsentForm, CredentialForm, DestroyForm, DocumentForm, RevealForm
-from ...models import JournalReason, PurposeCode
+from ...models import ConsentSignature, JournalReason, PurposeCode
 from ...rules import VAULT_ROLE, VaultRefused
 from ...selectors import access
-from ...selectors.consents import dependents, live_consent
+from ...selectors.consents import dependents, has_signature, live_consent
 from ...selectors.reads import journal_read
 from ...selectors.vault import person_vault as person_vault_data
 from ...services import consents, credentials, documents
@@ -122,6 +125,7 @@ def consent_new(request: HttpRequest, usager_id: int) -> HttpResponse:
                 purpose_code=form.cleaned_data["purpose"],
                 method=form.cleaned_data["method"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                signature_png=form.cleaned_data["signature_png"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -145,7 +149,28 @@ def consent_proof(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     consent = access.access_consent(user, consent_id, access.VIEW)
     journal_read(actor=user, target=consent)
-    return render(request, "rgpd/consent_proof.html", {"consent": consent})
+    return render(
+        request,
+        "rgpd/consent_proof.html",
+        {"consent": consent, "signed": has_signature(consent)},
+    )
+
+
+@never_cache
+@vault_object_view
+def consent_signature(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+    """The signature drawn on the tablet, decrypted for the proof page: same access as the
+    proof, journaled (``view_signature``), never cached or stored by the browser."""
+    user = request_user(request)
+    consent = access.access_consent(user, consent_id, access.VIEW)
+    try:
+        png = consents.read_signature(actor=user, consent=consent)
+    except ConsentSignature.DoesNotExist:
+        raise Http404(_("Aucune signature pour ce consentement.")) from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return no_store(response)
 
 
 @vault_object_view
@@ -234,16 +259,13 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
                 messages.warning(request, refusal.message)
                 return redirect(_reauth_url(request, here))
             return _refused(request, refusal)
-        template = (
-            "rgpd/credential_sheet.html"
-            if reason == JournalReason.HAND_OVER
-            else "rgpd/credential_revealed.html"
-        )
+        if reason == JournalReason.HAND_OVER:
+            return _sheet(request, revealed)
         return no_store(
             render(
                 request,
-                template,
-                {"revealed": revealed, "credential": credential, "destroy_form": DestroyForm()},
+                "rgpd/credential_revealed.html",
+                {"revealed": revealed, "credential": credential},
             )
         )
     if request.method == "GET":
@@ -258,6 +280,40 @@ def credential_reveal(request: HttpRequest, credential_id: uuid.UUID) -> HttpRes
             "reauth_url": _reauth_url(request, here),
         },
     )
+
+
+def _sheet(request: HttpRequest, revealed: credentials.RevealedCredential) -> HttpResponse:
+    context = {"revealed": revealed, "credential": revealed.credential}
+    return no_store(render(request, "rgpd/credential_sheet.html", context))
+
+
+@vault_object_view
+@never_cache
+def credential_hand_over(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    """ "Remettre à la personne (feuille)": the button is the one confirmation. The POST reveals
+    the credential with the reason "remise à la personne" (journaled as a hand-over) and shows
+    the printable sheet. Without a recent re-authentication, the POST is kept by allauth and
+    replayed once the password is typed, so the sheet follows the password with no second click.
+    """
+    user = request_user(request)
+    if request.method != "POST":
+        # A reload or a bookmark: back to the page that asks first, nothing is revealed by a GET.
+        url = reverse("rgpd:credential_reveal", kwargs={"credential_id": credential_id})
+        return redirect(f"{url}?{urlencode({'motif': JournalReason.HAND_OVER})}")
+    credential = access.access_credential(user, credential_id, access.REVEAL)
+    try:
+        revealed = credentials.reveal_credential(
+            actor=user,
+            credential=credential,
+            reason=JournalReason.HAND_OVER,
+            recently_reauthenticated=did_recently_reauthenticate(request),
+        )
+    except VaultRefused as refusal:
+        if refusal.reason == JournalReason.REFUSED_NO_REAUTH:
+            messages.warning(request, refusal.message)
+            return suspend_request(request, reverse("account_reauthenticate"))
+        return _refused(request, refusal)
+    return _sheet(request, revealed)
 
 
 @vault_object_view

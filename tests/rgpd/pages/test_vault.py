@@ -29,7 +29,7 @@ from rgpd.models import (
     TemporaryCredential,
 )
 from tests.accompagnement.factories import UsagerFactory
-from tests.rgpd.factories import PNG_BYTES, make_consent, make_credential
+from tests.rgpd.factories import PNG_BYTES, make_consent, make_credential, signature_data_url
 from tests.rgpd.utils import reauthenticate
 
 pytestmark = pytest.mark.usefixtures("consent_purposes")
@@ -67,7 +67,12 @@ def test_recording_a_consent_through_the_form_then_printing_the_proof(
 ) -> None:
     response = client.post(
         reverse("rgpd:consent_new", args=[usager.pk]),
-        {"purpose": PurposeCode.CREDENTIAL, "method": "tablet_signature", "text_read": "on"},
+        {
+            "purpose": PurposeCode.CREDENTIAL,
+            "method": "tablet_signature",
+            "text_read": "on",
+            "signature": signature_data_url(),
+        },
     )
     assert response.status_code == 302
     consent = Consent.objects.get(usager=usager)
@@ -184,6 +189,83 @@ def test_hand_over_sheet_then_delete(client: Client, mediator: User, usager: Usa
     )
     assert response.status_code == 302
     assert Secret.objects.get(pk=credential.secret_id).is_shredded
+
+
+def test_hand_over_button_shows_the_sheet_at_once_and_journals_a_hand_over(
+    client: Client, mediator: User, usager: Usager
+) -> None:
+    credential = make_credential(usager, identifier="karim.caf", secret="pw-feuille")
+    reauthenticate(client, mediator)
+    page = client.get(reverse("rgpd:person_vault", args=[usager.pk])).content.decode()
+    url = reverse("rgpd:credential_hand_over", args=[credential.pk])
+    assert f'action="{url}"' in page  # a button (POST), not a link to a second form
+    response = client.post(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Vos identifiants" in body and "karim.caf" in body and "pw-feuille" in body
+    assert "no-store" in response["Cache-Control"]
+    entries = JournalEntry.objects.filter(target_id=str(credential.pk))
+    assert list(
+        entries.filter(action=JournalAction.HAND_OVER_CREDENTIAL).values_list("reason", flat=True)
+    ) == [JournalReason.HAND_OVER]
+    assert not entries.filter(action=JournalAction.REVEAL_CREDENTIAL).exists()
+    credential.refresh_from_db()
+    assert credential.handed_over_at is not None
+
+
+def test_hand_over_without_re_authentication_resumes_after_the_password(
+    mediator: User, usager: Usager
+) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    from tests.factories import PASSWORD
+    from tests.mds.test_auth import _current_code
+
+    credential = make_credential(usager, identifier="karim.caf", secret="pw-apres-mdp")
+    client = Client()
+    client.post("/compte/login/", {"login": mediator.email, "password": PASSWORD})
+    totp = Authenticator.objects.get(user=mediator, type=Authenticator.Type.TOTP)
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(decrypt(totp.data["secret"]))})
+    url = reverse("rgpd:credential_hand_over", args=[credential.pk])
+    response = client.post(url)
+    # The login's password does not unlock the vault: confirm it, then the sheet comes at once.
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert "pw-apres-mdp" not in response.content.decode()
+    assert JournalEntry.objects.filter(
+        action=JournalAction.REVEAL_REFUSED, reason=JournalReason.REFUSED_NO_REAUTH
+    ).exists()
+    sheet = client.post(response["Location"], {"password": PASSWORD})
+    assert sheet.status_code == 200
+    assert "Vos identifiants" in sheet.content.decode()
+    assert "pw-apres-mdp" in sheet.content.decode()
+    assert JournalEntry.objects.filter(action=JournalAction.HAND_OVER_CREDENTIAL).count() == 1
+
+
+def test_hand_over_is_a_post_a_get_reveals_nothing(
+    client: Client, mediator: User, usager: Usager
+) -> None:
+    credential = make_credential(usager, secret="pw-get")
+    reauthenticate(client, mediator)
+    response = client.get(reverse("rgpd:credential_hand_over", args=[credential.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith(
+        reverse("rgpd:credential_reveal", args=[credential.pk]) + "?motif=hand_over"
+    )
+    assert not JournalEntry.objects.filter(action=JournalAction.HAND_OVER_CREDENTIAL).exists()
+
+
+def test_hand_over_of_another_mds_credential_is_refused_and_journaled(
+    client: Client, mediator: User, mds_b: MDS
+) -> None:
+    other = make_credential(UsagerFactory(mds=mds_b), secret="pas-pour-toi")
+    reauthenticate(client, mediator)
+    response = client.post(reverse("rgpd:credential_hand_over", args=[other.pk]))
+    assert response.status_code == 403
+    assert "pas-pour-toi" not in response.content.decode()
+    assert not JournalEntry.objects.filter(action=JournalAction.HAND_OVER_CREDENTIAL).exists()
+    assert JournalEntry.objects.filter(target_id=str(other.pk)).exists()
 
 
 def _upload(content: bytes, name: str = "photo.png") -> SimpleUploadedFile:
@@ -335,6 +417,7 @@ def test_double_submits_of_vault_forms_keep_one_record_each(
         "purpose": PurposeCode.CREDENTIAL,
         "method": "tablet_signature",
         "text_read": "on",
+        "signature": signature_data_url(),
         "idempotency_key": str(uuid.uuid4()),
     }
     for _ in range(2):
