@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accueil.models import Passage
 from accueil.selectors import passage_for
 from mds.forms import parse_id
+from mds.idempotency import new_key
 from mds.models import MDS, User
 from mds.permissions import current_mds_or_404, request_user, role_required
 from mds.roles import Role
@@ -156,7 +156,7 @@ def _session_draft(
                 messages.error(request, problem)
             status = 400
         else:
-            overrides = {"usager": usager.pk, "new_usager_key": uuid.uuid4()}
+            overrides = {"usager": usager.pk, "new_usager_key": new_key()}
             messages.success(
                 request, _("Profil « %(name)s » créé et choisi.") % {"name": usager.display_name}
             )

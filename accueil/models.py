@@ -9,7 +9,6 @@ computed from them (see ``Passage.waiting_time``), never typed.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mds.idempotency import new_key
 from mds.models import MDS, ReferenceItem
 from mds.roles import Role
 
@@ -245,7 +245,7 @@ class Passage(models.Model):
     cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
     outside_opening_hours = models.BooleanField(_("hors horaires"), default=False)
     client_token = models.UUIDField(
-        default=uuid.uuid4,
+        default=new_key,
         unique=True,
         editable=False,
         help_text="Idempotency key of the check-in form: a double submit returns the same passage.",

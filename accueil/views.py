@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from mds.forms import add_service_error, parse_id
+from mds.idempotency import new_key
 from mds.models import MDS
 from mds.permissions import current_mds, has_role, reachable_sites, role_required
 from mds.roles import Role
@@ -166,7 +166,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 return _ticket_page(request, result.passage)
         status = 400
     else:
-        form = CheckInForm(initial={"client_token": uuid.uuid4()}, professionals=professionals)
+        form = CheckInForm(initial={"client_token": new_key()}, professionals=professionals)
         status = 200
     response = render(
         request,
@@ -177,7 +177,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "motives": selectors.active_motives(),
             # For "another visitor" when the tablet offers to retry a check-in whose answer was
             # lost (checkin.js): the retry keeps the form's key, a new visitor gets this one.
-            "spare_token": uuid.uuid4(),
+            "spare_token": new_key(),
         },
         status=status,
     )

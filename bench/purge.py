@@ -30,7 +30,6 @@ import statistics
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,10 +91,16 @@ def insert_rows(rows: int, category: str) -> float:
                      outside_opening_hours, client_token)
                 SELECT %s, %s::date - (n / 1000), 100000 + n %% 1000,
                        (%s::date - (n / 1000))::timestamp + interval '9 hours', %s, %s, false,
-                       '', '', 'done', '', '', '', false, gen_random_uuid()
+                       '', '', 'done', '', '', '', false,
+                       -- a time-ordered key like mds.idempotency.new_key (UUID v7: 48-bit
+                       -- milliseconds, version 7, random bits), one second apart in a day
+                       (lpad(to_hex((extract(epoch FROM (%s::date - (n / 1000))::timestamp)
+                                     * 1000)::bigint + (n %% 1000) * 1000), 12, '0')
+                        || '7' || substr(md5(random()::text), 1, 3)
+                        || '8' || substr(md5(random()::text), 1, 15))::uuid
                 FROM generate_series(0, %s - 1) AS n
                 """,
-                [mds.pk, oldest, oldest, motive.pk, BENCH_ALIAS, rows],
+                [mds.pk, oldest, oldest, motive.pk, BENCH_ALIAS, oldest, rows],
             )
             cursor.execute("ANALYZE accueil_passage")
         cursor.execute("RESET statement_timeout")
@@ -130,6 +135,7 @@ def load(
 
     from accueil import services
     from accueil.models import Motive
+    from mds.idempotency import new_key
     from mds.models import MDS, User
 
     agent = User.objects.get(email=AGENT)
@@ -141,7 +147,7 @@ def load(
         try:
             while not stop.is_set():
                 started = time.perf_counter()
-                services.check_in(mds=mds, agent=agent, motive=motive, client_token=uuid.uuid4())
+                services.check_in(mds=mds, agent=agent, motive=motive, client_token=new_key())
                 out.append((time.perf_counter() - started) * 1000)
         except Exception as exc:
             errors.append(type(exc).__name__)

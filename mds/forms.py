@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from mds.idempotency import new_key
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -48,5 +49,5 @@ class IdempotentForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["initial"] = {"idempotency_key": uuid.uuid4(), **(kwargs.get("initial") or {})}
+        kwargs["initial"] = {"idempotency_key": new_key(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)

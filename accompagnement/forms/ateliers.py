@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mds.forms import add_service_error
+from mds.idempotency import new_key
 from mds.models import MDS, User
 
 from ..models import (
@@ -55,7 +55,7 @@ class AtelierForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {
             "date": timezone.localdate(),
-            "idempotency_key": uuid.uuid4(),
+            "idempotency_key": new_key(),
             **kwargs["initial"],
         }
         super().__init__(data, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accueil.models import Passage
 from mds.forms import add_service_error
+from mds.idempotency import new_key
 from mds.models import MDS, User
 
 from ..models import (
@@ -229,8 +230,8 @@ class SessionForm(forms.Form):
         initial = {
             "date": timezone.localdate(),
             "duration_preset": "30",
-            "idempotency_key": uuid.uuid4(),
-            "new_usager_key": uuid.uuid4(),
+            "idempotency_key": new_key(),
+            "new_usager_key": new_key(),
             **(initial or {}),
         }
         super().__init__(data, initial=initial, **kwargs)

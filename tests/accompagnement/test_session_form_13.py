@@ -81,13 +81,14 @@ def test_the_inactive_usager_purge_clears_notes_even_of_a_nameless_profile(mds_a
 
 def test_anonymous_session_notes_are_cleared_after_the_person_retention(mds_a: MDS) -> None:
     assert NOTES_PURGE in purges.registered()
-    years = 3
+    # the "person" row (24 months after the last contact): the session of the cutoff day is
+    # just inside, the day before just outside
+    cutoff = timezone.localdate(months_before(NOW, usager_inactivity_months()))
+    assert cutoff == dt.date(2024, 11, 24)
     old = MediationSessionFactory(
-        mds=mds_a, usager=None, date=dt.date(2026 - years, 11, 23), note=NOTE
+        mds=mds_a, usager=None, date=cutoff - dt.timedelta(days=1), note=NOTE
     )
-    kept = MediationSessionFactory(
-        mds=mds_a, usager=None, date=dt.date(2026 - years, 11, 24), note=NOTE
-    )
+    kept = MediationSessionFactory(mds=mds_a, usager=None, date=cutoff, note=NOTE)
     [outcome] = purges.run_all(now=NOW, only=["anonymous_session_notes"])
     assert outcome.count == 1
     old.refresh_from_db()
