@@ -66,6 +66,19 @@ out = Output()
 # --- database and history ----------------------------------------------------------------
 
 
+def bench_environment(example_db: str = "mds_bench") -> str | None:
+    """The bench's settings for a run driving a server: the dedicated PostgreSQL database's URL,
+    or None (after saying why) when ``DATABASE_URL`` is not one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(f"DATABASE_URL=postgres://… est nécessaire (base dédiée, ex. {example_db}).")
+        return None
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DEMO_PASSWORD"] = PASSWORD
+    return url
+
+
 def ensure_database(url: str) -> None:
     import psycopg2
 
@@ -427,13 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="refait l'historique")
     args = parser.parse_args(argv)
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL=postgres://… est nécessaire (base dédiée, ex. mds_bench).")
+    url = bench_environment()
+    if url is None:
         return 2
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["DEMO_PASSWORD"] = PASSWORD
     signal.signal(signal.SIGTERM, on_sigterm)
     RESULTS.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now()

@@ -45,6 +45,7 @@ from bench.checkin import (  # noqa: E402 -- after the path setup above
     HOST,
     PASSWORD,
     RESULTS,
+    bench_environment,
     clean_bench_checkins,
     ensure_database,
     free_port,
@@ -257,13 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=int, default=400, help="latence émulée (ms)")
     parser.add_argument("--detail", action="store_true", help="octets de chaque requête")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL=postgres://… est nécessaire (base dédiée, ex. mds_bench).")
+    url = bench_environment()
+    if url is None:
         return 2
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["DEMO_PASSWORD"] = PASSWORD
     os.environ["BENCH_COLLECTED_STATIC"] = "1"
     now = dt.datetime.now()
     with tempfile.TemporaryDirectory(prefix="mds-static-") as static_root:

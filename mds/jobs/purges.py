@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from .models import PurgeRun
@@ -102,8 +104,13 @@ def run_one(
             total = purge.count_due(moment)
         else:
             cursor: int | None = 0
+            pause = float(getattr(settings, "RETENTION_PAUSE_RATIO", 0.0))
             while cursor is not None and batches < MAX_BATCHES:
+                started = time.monotonic()
                 done, cursor = purge.run_batch(moment, size, cursor)
+                if cursor is not None and pause > 0:
+                    # yield the database to the check-ins between batches (duty cycle)
+                    time.sleep(pause * (time.monotonic() - started))
                 batches += 1
                 total += done
                 # progress is visible (and kept) even if the process is killed mid-purge

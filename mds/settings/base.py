@@ -296,6 +296,9 @@ RETENTION_SETTINGS = (
     "USAGER_RETENTION_MONTHS",
 )
 globals().update({name: env.int(name) for name in RETENTION_SETTINGS if name in env.ENVIRON})
+# After each batch a purge pauses this fraction of the batch's own duration, so that a purge
+# of a big backlog leaves the database to the desks' check-ins (bench/purge.py); 0 = no pause.
+RETENTION_PAUSE_RATIO: float = env.float("RETENTION_PAUSE_RATIO", default=0.5)
 
 # Error reports (debug page, logs, mails) hide every POST field that carries a password, a TOTP
 # code or a secret, whatever the view and wherever it failed (rate limit included).

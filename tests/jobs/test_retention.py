@@ -379,3 +379,25 @@ def test_every_registered_purge_is_listed_in_the_jobs_doc() -> None:
     assert {"vault_secrets", "consent_signatures", "anonymous_session_notes"} <= categories
     missing = sorted(c for c in categories if f"| `{c}` |" not in doc)
     assert not missing, f"docs/jobs.md ne décrit pas les purges {missing}"
+
+
+@pytest.mark.django_db
+def test_a_purge_pauses_between_batches_in_proportion_to_their_length(
+    mds_a: MDS, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RETENTION_PAUSE_RATIO: a big backlog leaves the database to the desks between batches
+    # (bench/purge.py measures the check-ins); no pause after the last batch, none at 0.
+    today = timezone.localdate(NOW)
+    for name in ("Amina", "Karim", "Léa"):
+        PassageFactory(mds=mds_a, alias=name, day=today - dt.timedelta(days=3))
+    pauses: list[float] = []
+    monkeypatch.setattr(purges.time, "sleep", pauses.append)
+    settings.RETENTION_PAUSE_RATIO = 2.0
+    assert run("passage_aliases", batch_size=1).count == 3
+    assert len(pauses) == 3  # after each of the 3 full batches, not after the empty last one
+    assert all(pause > 0 for pause in pauses)
+    settings.RETENTION_PAUSE_RATIO = 0
+    PassageFactory(mds=mds_a, alias="Zoé", day=today - dt.timedelta(days=3))
+    pauses.clear()
+    assert run("passage_aliases", batch_size=1).count == 1
+    assert pauses == []
