@@ -15,6 +15,7 @@ from mds.permissions import scope
 from mds.roles import Role
 
 from .models import (
+    DISPLAY_NAME_MAX,
     ORIGIN_ACCUEIL_QUEUE,
     Atelier,
     Demarche,
@@ -306,7 +307,7 @@ def usager_picker(
 ) -> UsagerPicker:
     """Two queries at most, whatever the number of profiles: the search (``limit`` + 1 rows,
     to know whether there are more) and the chosen person."""
-    query = (query or "").strip()[:80]
+    query = (query or "").strip()[:DISPLAY_NAME_MAX]
     usagers = usagers_visible_to(user).filter(mds=mds)
     found = list(search_usagers(usagers, query, limit=limit + 1)) if query else []
     chosen = None

@@ -99,9 +99,9 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     attacker can reflect into it. These rows hold no secret — no CSRF token (the page's
     ``#queue-actions`` form carries it), no session data — and reflect nothing from the request
     (``?pour`` only selects a role from a fixed list, ``?motif`` a motive of the reference
-    list). So this fragment is compressed; pages that echo typed input or hold vault secrets
-    are not (the check-in and ticket pages are: see ``_compressed``), and no site-wide
-    GZipMiddleware is used.
+    list). So this fragment is compressed, as are the check-in and ticket pages (see
+    ``_compressed``); pages that echo typed input or hold vault secrets are not, and no
+    site-wide GZipMiddleware is used.
 
     The count and the motive filter above the list travel with the rows as out-of-band swaps
     (``#file-compte``, ``#file-filtre``).

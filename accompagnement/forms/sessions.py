@@ -18,6 +18,7 @@ from mds.idempotency import new_key
 from mds.models import MDS, User
 
 from ..models import (
+    DISPLAY_NAME_MAX,
     DURATION_PRESETS,
     MODE_OF_HELP_DEFINITIONS,
     NOTE_MAX_LENGTH,
@@ -160,7 +161,7 @@ class SessionForm(forms.Form):
     )
     usager_query = forms.CharField(
         label=_("Chercher une personne (prénom, pseudonyme ou n°)"),
-        max_length=80,
+        max_length=DISPLAY_NAME_MAX,
         required=False,
     )
     #: one-time key of the profile created from this form (a double tap creates one profile)
@@ -348,8 +349,9 @@ def create_profile_from(data: Any, *, mediator: User, mds: MDS) -> tuple[Usager 
     name = str(values.get("usager_query") or "").strip()
     if not name:
         return None, [str(_("Pour créer un profil, tapez d'abord un prénom ou un pseudonyme."))]
-    if len(name) > 80:
-        return None, [str(_("Prénom ou pseudonyme : 80 caractères au plus."))]
+    if len(name) > DISPLAY_NAME_MAX:
+        message = _("Prénom ou pseudonyme : %(max)d caractères au plus.")
+        return None, [str(message % {"max": DISPLAY_NAME_MAX})]
     band = str(values.get("age_band") or "")
     try:
         key = uuid.UUID(str(values.get("new_usager_key") or ""))

@@ -40,13 +40,14 @@ from .scales import (
     autonomy_step,
 )
 from .sessions import NOTE_MAX_LENGTH, Demarche, MediationSession, RelatedRightCheck
-from .usagers import Usager, validate_equipment
+from .usagers import DISPLAY_NAME_MAX, Usager, validate_equipment
 
 __all__ = [
     "ADMINISTRATIVE_COOP_THEMES",
     "ATELIER_AGE_FIELDS",
     "ATELIER_GENDER_FIELDS",
     "AUTONOMY_STEPS",
+    "DISPLAY_NAME_MAX",
     "DURATION_PRESETS",
     "MAX_DURATION_MINUTES",
     "MODE_OF_HELP_DEFINITIONS",

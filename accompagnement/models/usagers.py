@@ -26,13 +26,17 @@ def validate_equipment(value: Any) -> None:
         )
 
 
+#: the longest first name or pseudonym a profile keeps (the picker searches as long)
+DISPLAY_NAME_MAX = 80
+
+
 class Usager(models.Model):
     """A person helped: a light profile, no identity papers, no health data, no secrets."""
 
     mds = models.ForeignKey(MDS, on_delete=models.PROTECT, related_name="usagers")
     display_name = models.CharField(
         _("prénom ou pseudonyme"),
-        max_length=80,
+        max_length=DISPLAY_NAME_MAX,
         blank=True,
         help_text=_("Facultatif. Un prénom ou un pseudonyme suffit pour retrouver la personne."),
     )

@@ -164,6 +164,13 @@ def test_creating_a_profile_keeps_the_draft_and_the_ticket_then_the_save_closes_
     refused = client.post(URL, {**draft, "usager_query": "", "new_usager_key": str(uuid.uuid4())})
     assert refused.status_code == 400
     assert escape("tapez d'abord un prénom") in refused.content.decode()
+    # a name longer than a profile keeps is refused in French, nothing created
+    too_long = client.post(
+        URL, {**draft, "usager_query": "K" * 81, "new_usager_key": str(uuid.uuid4())}
+    )
+    assert too_long.status_code == 400
+    assert "80 caractères au plus" in too_long.content.decode()
+    assert Usager.objects.count() == 1
 
     saved = client.post(URL, {**draft, "action": "", "usager": created.pk})
     assert saved.status_code == 302
